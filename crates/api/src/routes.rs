@@ -1,0 +1,59 @@
+//! Route paths, in axum's `{param}` syntax. Clients fill parameters with
+//! [`path`].
+
+pub const HEALTH: &str = "/v1/health";
+pub const OPENAPI: &str = "/v1/openapi.json";
+
+pub const LOGIN: &str = "/v1/auth/login";
+pub const REFRESH: &str = "/v1/auth/refresh";
+pub const LOGOUT: &str = "/v1/auth/logout";
+pub const ACTIVATE: &str = "/v1/auth/activate";
+pub const ME: &str = "/v1/me";
+
+pub const SYNC: &str = "/v1/sync";
+
+pub const PROCEDURES: &str = "/v1/procedures";
+pub const PROCEDURE: &str = "/v1/procedures/{id}";
+pub const PROCEDURE_CLAIMS: &str = "/v1/procedures/{id}/claims";
+pub const CLAIMS: &str = "/v1/claims";
+pub const CLAIM: &str = "/v1/claims/{id}";
+pub const DOSSIERS: &str = "/v1/dossiers";
+pub const DOSSIER: &str = "/v1/dossiers/{reference}";
+pub const DOSSIER_INSTALLMENTS: &str = "/v1/dossiers/{reference}/installments";
+
+pub const ADMIN_CLAIMS: &str = "/v1/admin/claims";
+pub const ADMIN_CLAIM: &str = "/v1/admin/claims/{id}";
+pub const ADMIN_CLAIM_DECISION: &str = "/v1/admin/claims/{id}/decision";
+pub const ADMIN_PROCEDURE_STAGE: &str = "/v1/admin/procedures/{id}/stage";
+pub const ADMIN_GRANTS: &str = "/v1/admin/grants";
+pub const ADMIN_GRANTS_REVOKE: &str = "/v1/admin/grants/revoke";
+pub const ADMIN_ACTIVATION_CODES: &str = "/v1/admin/activation-codes";
+
+/// Fills the single `{…}` parameter of a route. Path segments are
+/// percent-encoded so a reference can never add a segment.
+pub fn path(route: &str, param: impl std::fmt::Display) -> String {
+    let value = param.to_string();
+    let mut encoded = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let start = route.find('{').expect("route has a parameter");
+    let end = route[start..].find('}').expect("parameter is closed") + start;
+    format!("{}{}{}", &route[..start], encoded, &route[end + 1..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_and_encodes_parameters() {
+        assert_eq!(path(PROCEDURE_CLAIMS, 12), "/v1/procedures/12/claims");
+        assert_eq!(path(DOSSIER, "CD-2024/001"), "/v1/dossiers/CD-2024%2F001");
+        assert_eq!(path(DOSSIER, "../x"), "/v1/dossiers/..%2Fx");
+    }
+}

@@ -1,0 +1,13 @@
+//! Pure rules and types of claimdesk. No I/O, no async: everything here can be
+//! computed by hand and is tested that way.
+
+pub mod calendar;
+pub mod claim;
+pub mod money;
+pub mod procedure;
+pub mod siren;
+
+pub use claim::{AdmissionStatus, ClaimNature};
+pub use money::{Money, MoneyError};
+pub use procedure::{ProcedureKind, ProcedureStage};
+pub use siren::{Siren, SirenError};

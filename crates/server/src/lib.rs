@@ -1,0 +1,1 @@
+//! The claimdesk central API.
