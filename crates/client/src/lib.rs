@@ -1,1 +1,383 @@
-//! The claimdesk client core.
+//! The claimdesk client core: everything a client does without a window.
+//!
+//! [`Claimdesk`] is the facade the command line and the desktop app both drive;
+//! underneath, [`http::ApiClient`] talks to the central API, [`store::Store`]
+//! keeps the local copy, [`sync`] fills it, and [`credentials`] keeps the
+//! session token in the OS keyring. Nothing here prints.
+
+pub mod credentials;
+pub mod error;
+pub mod home;
+pub mod http;
+pub mod store;
+pub mod sync;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use claimdesk_api::auth::{ActivateRequest, Session, User};
+use claimdesk_api::records::{Claim, Dossier, DossierDetail, Procedure};
+use serde::Serialize;
+
+pub use credentials::{KeyringSlot, SessionToken};
+pub use error::{ClientCode, ClientError, Code, Result};
+pub use home::{Home, Profile, SessionFacts};
+pub use http::{ApiClient, RetryPolicy};
+pub use store::{Applied, Counts, ProcedureSummary, Store};
+pub use sync::{SyncProgress, SyncReport};
+
+/// The server used when none is given nor remembered.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8620";
+
+/// A session this close to its idle expiry is refreshed before use.
+const REFRESH_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+/// How a sync ended when it did not fail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SyncOutcome {
+    Synced(SyncReport),
+    /// The server was out of reach; the store holds what the last sync brought
+    /// (and any pages applied before the cut).
+    Offline {
+        server: String,
+        last_synced_at: Option<DateTime<Utc>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub server: String,
+    /// Absent when nobody is signed in.
+    pub user: Option<User>,
+    pub online: bool,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub counts: Counts,
+    /// Changes prepared offline and not yet sent.
+    pub pending_outbox: u64,
+    pub session_expires_at: Option<DateTime<Utc>>,
+    pub store_path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogoutOutcome {
+    pub server: String,
+    /// False when the server could not be told; the token is forgotten anyway
+    /// and the server session ends at its expiry.
+    pub server_reached: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimWithProcedure {
+    pub claim: Claim,
+    pub procedure: Option<Procedure>,
+}
+
+/// What a dossier reference leads to in the local store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum Shown {
+    /// The dossier itself, as debtors and guarantors see it.
+    Dossier(Box<DossierDetail>),
+    /// The claims declared under that reference, as an étude sees them.
+    Claims {
+        reference: String,
+        claims: Vec<ClaimWithProcedure>,
+    },
+}
+
+/// One home: its profile, the signed-in user's store, and the operations of a client.
+#[derive(Debug)]
+pub struct Claimdesk {
+    home: Home,
+    profile: Profile,
+    store: Option<Store>,
+    retry: RetryPolicy,
+    page_size: u32,
+}
+
+impl Claimdesk {
+    /// Opens a home, and the store of the user signed in there if any. Touches
+    /// neither the network nor the keyring.
+    pub async fn open(home: Home) -> Result<Claimdesk> {
+        let profile = home.load_profile()?;
+        let store = match &profile.session {
+            Some(facts) => Some(open_store(&home, facts).await?),
+            None => None,
+        };
+        Ok(Claimdesk {
+            home,
+            profile,
+            store,
+            retry: RetryPolicy::default(),
+            page_size: sync::PAGE_SIZE,
+        })
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Claimdesk {
+        self.retry = retry;
+        self
+    }
+
+    pub fn with_page_size(mut self, page_size: u32) -> Claimdesk {
+        self.page_size = page_size;
+        self
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    pub fn session(&self) -> Option<&SessionFacts> {
+        self.profile.session.as_ref()
+    }
+
+    /// The signed-in server, else the last one used.
+    pub fn server(&self) -> Option<&str> {
+        self.profile
+            .session
+            .as_ref()
+            .map(|s| s.server.as_str())
+            .or(self.profile.server.as_deref())
+    }
+
+    /// The store of the signed-in user.
+    pub fn store(&self) -> Result<&Store> {
+        self.store.as_ref().ok_or(ClientError::NotLoggedIn)
+    }
+
+    /// Where the signed-in user's token is kept.
+    pub fn keyring_slot(&self) -> Option<KeyringSlot> {
+        self.profile
+            .session
+            .as_ref()
+            .map(|s| KeyringSlot::new(&s.server, &s.email, self.home.root()))
+    }
+
+    pub async fn login(&mut self, server: &str, email: &str, password: &str) -> Result<User> {
+        let api = self.api(server)?;
+        let session = api.login(email, password).await?;
+        self.start_session(api, session).await
+    }
+
+    /// First sign-in of a debtor or guarantor with the code from their letter.
+    pub async fn activate(
+        &mut self,
+        server: &str,
+        reference: &str,
+        code: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<User> {
+        let api = self.api(server)?;
+        let request = ActivateRequest {
+            reference: reference.to_owned(),
+            code: code.to_owned(),
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        let session = api.activate(&request).await?;
+        self.start_session(api, session).await
+    }
+
+    async fn start_session(&mut self, api: ApiClient, session: Session) -> Result<User> {
+        let server = api.base_url().to_owned();
+        if let Some(previous) = self.keyring_slot() {
+            previous.delete().await?;
+        }
+        let token = SessionToken::new(session.token.clone());
+        let slot = KeyringSlot::new(&server, &session.user.email, self.home.root());
+        self.home.create()?;
+        if let Err(e) = slot.store(&token).await {
+            // A session nobody can use again should not stay open on the server.
+            let _ = api
+                .with_token(token)
+                .with_retry(RetryPolicy::NONE)
+                .logout()
+                .await;
+            return Err(e);
+        }
+        let facts = SessionFacts::from_session(&server, &session);
+        if let Some(store) = self.store.take() {
+            store.close().await;
+        }
+        let store = open_store(&self.home, &facts).await?;
+        store.set_owner(&server, &session.user).await?;
+        self.profile = Profile {
+            server: Some(server),
+            session: Some(facts),
+        };
+        self.home.save_profile(&self.profile)?;
+        self.store = Some(store);
+        tracing::info!(user = session.user.id, "signed in");
+        Ok(session.user)
+    }
+
+    /// Ends the session on the server and forgets the token. Offline, the token
+    /// is forgotten all the same and the outcome says the server was not reached.
+    pub async fn logout(&mut self) -> Result<LogoutOutcome> {
+        let facts = self
+            .profile
+            .session
+            .clone()
+            .ok_or(ClientError::NotLoggedIn)?;
+        let slot = KeyringSlot::new(&facts.server, &facts.email, self.home.root());
+        let token = slot.load().await?;
+        let server_reached = match token {
+            Some(token) => match self.api(&facts.server)?.with_token(token).logout().await {
+                Ok(()) => true,
+                Err(e) if e.is_unreachable() => false,
+                // Refused (already expired, unknown): reached, and the session is over.
+                Err(_) => true,
+            },
+            None => false,
+        };
+        slot.delete().await?;
+        self.profile.session = None;
+        self.home.save_profile(&self.profile)?;
+        if let Some(store) = self.store.take() {
+            store.close().await;
+        }
+        Ok(LogoutOutcome {
+            server: facts.server,
+            server_reached,
+        })
+    }
+
+    /// Pulls every change since the last sync into the store. Out of reach of
+    /// the server, answers [`SyncOutcome::Offline`] rather than an error.
+    pub async fn sync(
+        &mut self,
+        mut progress: impl FnMut(SyncProgress) + Send,
+    ) -> Result<SyncOutcome> {
+        let facts = self
+            .profile
+            .session
+            .clone()
+            .ok_or(ClientError::NotLoggedIn)?;
+        let api = match self.authorized_api(&facts).await {
+            Ok(api) => api,
+            Err(e) if e.is_unreachable() => return offline(&facts, self.store()?).await,
+            Err(e) => return Err(e),
+        };
+        let store = self.store()?;
+        match sync::pull(&api, store, self.page_size, &mut progress, &Utc::now).await {
+            Ok(report) => Ok(SyncOutcome::Synced(report)),
+            Err(e) if e.is_unreachable() => offline(&facts, store).await,
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An API client with the session token, refreshed first if it is about
+    /// to expire for lack of use.
+    async fn authorized_api(&mut self, facts: &SessionFacts) -> Result<ApiClient> {
+        let slot = KeyringSlot::new(&facts.server, &facts.email, self.home.root());
+        let token = slot.load().await?.ok_or(ClientError::NotLoggedIn)?;
+        let api = self.api(&facts.server)?.with_token(token);
+        if facts.idle_expires_at - Utc::now() > REFRESH_MARGIN {
+            return Ok(api);
+        }
+        let session = api.refresh().await?;
+        let token = SessionToken::new(session.token.clone());
+        if Some(&token) != api.token() {
+            slot.store(&token).await?;
+        }
+        let refreshed = SessionFacts::from_session(&facts.server, &session);
+        self.profile.session = Some(refreshed);
+        self.home.save_profile(&self.profile)?;
+        Ok(api.with_token(token))
+    }
+
+    /// Who and where, whether the server answers, and what the store holds.
+    pub async fn status(&self) -> Result<Status> {
+        let server = self.server().unwrap_or(DEFAULT_SERVER).to_owned();
+        let probe = ApiClient::with_timeouts(
+            &server,
+            std::time::Duration::from_secs(2),
+            std::time::Duration::from_secs(5),
+        )?
+        .with_retry(RetryPolicy::NONE);
+        let online = probe.health().await.is_ok();
+        let (last_synced_at, counts) = match &self.store {
+            Some(store) => (store.last_sync().await?, store.counts().await?),
+            None => (None, Counts::default()),
+        };
+        Ok(Status {
+            server,
+            user: self.profile.session.as_ref().map(SessionFacts::user),
+            online,
+            last_synced_at,
+            counts,
+            pending_outbox: 0,
+            session_expires_at: self.profile.session.as_ref().map(|s| s.expires_at),
+            store_path: self.store.as_ref().map(|s| s.path().to_path_buf()),
+        })
+    }
+
+    /// The store, once something was synced into it.
+    async fn synced_store(&self) -> Result<&Store> {
+        let store = self.store()?;
+        if store.cursor().await?.is_none() {
+            return Err(ClientError::NeverSynced);
+        }
+        Ok(store)
+    }
+
+    pub async fn procedures(&self) -> Result<Vec<ProcedureSummary>> {
+        let today = chrono::Local::now().date_naive();
+        self.synced_store().await?.procedure_summaries(today).await
+    }
+
+    pub async fn claims(&self, procedure_id: i64) -> Result<Vec<Claim>> {
+        let store = self.synced_store().await?;
+        if store.procedure(procedure_id).await?.is_none() {
+            return Err(ClientError::NotFound(format!(
+                "no procedure {procedure_id} in the local store"
+            )));
+        }
+        store.claims_of_procedure(procedure_id).await
+    }
+
+    pub async fn dossiers(&self) -> Result<Vec<Dossier>> {
+        self.synced_store().await?.dossiers().await
+    }
+
+    /// A dossier by its reference: the dossier when it is synced here, else the
+    /// claims declared under that reference with their procedures.
+    pub async fn show(&self, reference: &str) -> Result<Shown> {
+        let store = self.synced_store().await?;
+        if let Some(detail) = store.dossier(reference).await? {
+            return Ok(Shown::Dossier(Box::new(detail)));
+        }
+        let claims = store.claims_of_dossier(reference).await?;
+        if claims.is_empty() {
+            return Err(ClientError::NotFound(format!(
+                "no dossier or claim with reference {reference} in the local store"
+            )));
+        }
+        let mut shown = Vec::with_capacity(claims.len());
+        for claim in claims {
+            let procedure = store.procedure(claim.procedure_id).await?;
+            shown.push(ClaimWithProcedure { claim, procedure });
+        }
+        Ok(Shown::Claims {
+            reference: reference.to_owned(),
+            claims: shown,
+        })
+    }
+
+    fn api(&self, server: &str) -> Result<ApiClient> {
+        Ok(ApiClient::new(server)?.with_retry(self.retry))
+    }
+}
+
+async fn offline(facts: &SessionFacts, store: &Store) -> Result<SyncOutcome> {
+    Ok(SyncOutcome::Offline {
+        server: facts.server.clone(),
+        last_synced_at: store.last_sync().await?,
+    })
+}
+
+async fn open_store(home: &Home, facts: &SessionFacts) -> Result<Store> {
+    Store::open(&home.store_path(&facts.server, facts.user_id)).await
+}

@@ -1,0 +1,933 @@
+//! The local store: one SQLite file per server and per user, holding what that
+//! user may see, in typed columns so lists, counts and sums run offline.
+//!
+//! Writes come only from the sync feed, one page per transaction together with
+//! the cursor that follows it, so the file is always at a page boundary.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use claimdesk_api::auth::User;
+use claimdesk_api::records::{
+    Claim, Company, Contact, DeclaredAmounts, Dossier, DossierDetail, Guarantee, Installment,
+    InstallmentStatus, Procedure,
+};
+use claimdesk_api::sync::{Change, Entity, EntityKind};
+use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool};
+
+use crate::error::{ClientError, Result};
+
+type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
+
+/// Rows per multi-row INSERT: one round trip to SQLite's thread for many rows,
+/// far below SQLite's limit on bound parameters.
+const ROWS_PER_INSERT: usize = 100;
+
+const PROCEDURE_COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "stage",
+    "debtor_name",
+    "debtor_siren",
+    "debtor_rcs",
+    "debtor_legal_form",
+    "debtor_address",
+    "tribunal",
+    "judgment_date",
+    "bodacc_date",
+    "declaration_deadline",
+    "etude_name",
+    "mandataire",
+    "administrateur",
+    "juge_commissaire",
+    "plan_end_date",
+];
+
+const CLAIM_COLUMNS: &[&str] = &[
+    "id",
+    "procedure_id",
+    "dossier_reference",
+    "creditor",
+    "servicing_entity",
+    "principal",
+    "interest",
+    "penalties",
+    "fees",
+    "to_fall_due",
+    "total",
+    "nature",
+    "provisional",
+    "declaration_date",
+    "late",
+    "admission",
+    "admitted_amount",
+    "decision_date",
+];
+
+const DOSSIER_COLUMNS: &[&str] = &[
+    "id",
+    "reference",
+    "debtor_name",
+    "debtor_siren",
+    "debtor_rcs",
+    "debtor_legal_form",
+    "debtor_address",
+    "creditor",
+    "servicing_entity",
+    "manager_name",
+    "manager_email",
+    "manager_phone",
+    "procedure_id",
+    "procedure_kind",
+    "opened_on",
+    "principal",
+    "balance",
+];
+
+const INSTALLMENT_COLUMNS: &[&str] = &[
+    "id",
+    "dossier_reference",
+    "number",
+    "due_date",
+    "amount",
+    "paid",
+    "status",
+];
+
+const META_CURSOR: &str = "cursor";
+const META_LAST_SYNC: &str = "last_sync_at";
+const META_SERVER: &str = "server";
+const META_USER: &str = "user";
+
+/// Rows of each kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub procedures: u64,
+    pub claims: u64,
+    pub dossiers: u64,
+    pub installments: u64,
+}
+
+impl Counts {
+    fn bump(&mut self, kind: EntityKind, by: u64) {
+        match kind {
+            EntityKind::Procedure => self.procedures += by,
+            EntityKind::Claim => self.claims += by,
+            EntityKind::Dossier => self.dossiers += by,
+            EntityKind::Installment => self.installments += by,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.procedures + self.claims + self.dossiers + self.installments
+    }
+}
+
+/// What one page did to the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    pub upserted: Counts,
+    pub deleted: Counts,
+}
+
+impl Applied {
+    pub fn changes(&self) -> u64 {
+        self.upserted.total() + self.deleted.total()
+    }
+}
+
+/// A procedure with the figures of its claims, as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureSummary {
+    #[serde(flatten)]
+    pub procedure: Procedure,
+    pub claim_count: u64,
+    pub declared_total: Money,
+    pub admitted_total: Money,
+    /// The earliest date still ahead: declaration deadline or unpaid instalment.
+    pub next_deadline: Option<NaiveDate>,
+}
+
+/// SQL built once per store for the batched writes.
+#[derive(Debug)]
+struct Statements {
+    procedures_one: String,
+    procedures_many: String,
+    claims_one: String,
+    claims_many: String,
+    dossiers_one: String,
+    installments_one: String,
+    installments_many: String,
+}
+
+impl Statements {
+    fn new() -> Statements {
+        Statements {
+            procedures_one: insert_sql("procedures", PROCEDURE_COLUMNS, 1),
+            procedures_many: insert_sql("procedures", PROCEDURE_COLUMNS, ROWS_PER_INSERT),
+            claims_one: insert_sql("claims", CLAIM_COLUMNS, 1),
+            claims_many: insert_sql("claims", CLAIM_COLUMNS, ROWS_PER_INSERT),
+            dossiers_one: insert_sql("dossiers", DOSSIER_COLUMNS, 1),
+            installments_one: insert_sql("installments", INSTALLMENT_COLUMNS, 1),
+            installments_many: insert_sql("installments", INSTALLMENT_COLUMNS, ROWS_PER_INSERT),
+        }
+    }
+}
+
+fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
+    let tuple = format!("({})", vec!["?"; columns.len()].join(","));
+    format!(
+        "INSERT OR REPLACE INTO {table} ({}) VALUES {}",
+        columns.join(","),
+        vec![tuple; rows].join(",")
+    )
+}
+
+#[derive(Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+    sql: Statements,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ClientError::io(format!("cannot create {}", parent.display()), e))?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL + NORMAL survives a crash of the process; a power cut may lose
+            // the last page, which the cursor then fetches again.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            // Purged rows (revoked access) are overwritten, not left in free pages.
+            .pragma("secure_delete", "ON");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!().run(&pool).await?;
+        Ok(Store {
+            pool,
+            path: path.to_path_buf(),
+            sql: Statements::new(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Applies one page of the sync feed and records `next_cursor` in the same
+    /// transaction; `completed_at` marks the end of a sync (the feed said no more).
+    /// Re-applying a page leaves the store as it was.
+    pub async fn apply_page(
+        &self,
+        changes: &[Change],
+        next_cursor: &str,
+        completed_at: Option<DateTime<Utc>>,
+    ) -> Result<Applied> {
+        let mut tx = self.pool.begin().await?;
+        let mut applied = Applied::default();
+        let mut start = 0;
+        while start < changes.len() {
+            // A run of consecutive changes of the same op and kind is written in
+            // batches; runs keep the feed's order.
+            let key = run_key(&changes[start]);
+            let end = changes[start..]
+                .iter()
+                .position(|c| run_key(c) != key)
+                .map_or(changes.len(), |n| start + n);
+            self.apply_run(&mut tx, &changes[start..end], &mut applied)
+                .await?;
+            start = end;
+        }
+        set_meta(&mut tx, META_CURSOR, next_cursor).await?;
+        if let Some(at) = completed_at {
+            set_meta(&mut tx, META_LAST_SYNC, &at.to_rfc3339()).await?;
+        }
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    async fn apply_run(
+        &self,
+        conn: &mut SqliteConnection,
+        run: &[Change],
+        applied: &mut Applied,
+    ) -> Result<()> {
+        match &run[0] {
+            Change::Delete { kind, .. } => {
+                for change in run {
+                    if let Change::Delete { id, .. } = change {
+                        delete(conn, *kind, *id).await?;
+                    }
+                }
+                applied.deleted.bump(*kind, run.len() as u64);
+            }
+            Change::Upsert { entity } => {
+                let kind = entity.kind();
+                match kind {
+                    EntityKind::Procedure => {
+                        let rows: Vec<&Procedure> = run
+                            .iter()
+                            .filter_map(|c| match c {
+                                Change::Upsert {
+                                    entity: Entity::Procedure(p),
+                                } => Some(p),
+                                _ => None,
+                            })
+                            .collect();
+                        self.insert_batched(
+                            conn,
+                            &rows,
+                            &self.sql.procedures_one,
+                            &self.sql.procedures_many,
+                            bind_procedure,
+                        )
+                        .await?;
+                    }
+                    EntityKind::Claim => {
+                        let rows: Vec<&Claim> = run
+                            .iter()
+                            .filter_map(|c| match c {
+                                Change::Upsert {
+                                    entity: Entity::Claim(c),
+                                } => Some(c),
+                                _ => None,
+                            })
+                            .collect();
+                        self.insert_batched(
+                            conn,
+                            &rows,
+                            &self.sql.claims_one,
+                            &self.sql.claims_many,
+                            bind_claim,
+                        )
+                        .await?;
+                    }
+                    EntityKind::Installment => {
+                        let rows: Vec<&Installment> = run
+                            .iter()
+                            .filter_map(|c| match c {
+                                Change::Upsert {
+                                    entity: Entity::Installment(i),
+                                } => Some(i),
+                                _ => None,
+                            })
+                            .collect();
+                        self.insert_batched(
+                            conn,
+                            &rows,
+                            &self.sql.installments_one,
+                            &self.sql.installments_many,
+                            bind_installment,
+                        )
+                        .await?;
+                    }
+                    EntityKind::Dossier => {
+                        // Few and with child rows: one at a time.
+                        for change in run {
+                            if let Change::Upsert {
+                                entity: Entity::Dossier(d),
+                            } = change
+                            {
+                                self.upsert_dossier(conn, d).await?;
+                            }
+                        }
+                    }
+                }
+                applied.upserted.bump(kind, run.len() as u64);
+            }
+        }
+        Ok(())
+    }
+
+    async fn insert_batched<'q, T>(
+        &self,
+        conn: &mut SqliteConnection,
+        rows: &[&'q T],
+        one: &'q str,
+        many: &'q str,
+        bind: fn(Query<'q>, &'q T) -> Query<'q>,
+    ) -> Result<()> {
+        let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
+        for chunk in &mut chunks {
+            let mut query = sqlx::query(many);
+            for row in chunk {
+                query = bind(query, row);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        for row in chunks.remainder() {
+            bind(sqlx::query(one), row).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn upsert_dossier(&self, conn: &mut SqliteConnection, d: &Dossier) -> Result<()> {
+        bind_dossier(sqlx::query(&self.sql.dossiers_one), d)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM guarantees WHERE dossier_id = ?")
+            .bind(d.id)
+            .execute(&mut *conn)
+            .await?;
+        for (position, g) in d.guarantees.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO guarantees (dossier_id, position, guarantor_name, amount, ends_on) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(d.id)
+            .bind(position as i64)
+            .bind(&g.guarantor_name)
+            .bind(g.amount.to_string())
+            .bind(g.ends_on)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Empties the store and forgets the cursor, for a sync from scratch.
+    pub async fn wipe(&self) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for table in [
+            "procedures",
+            "claims",
+            "dossiers",
+            "guarantees",
+            "installments",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM meta WHERE key IN (?, ?)")
+            .bind(META_CURSOR)
+            .bind(META_LAST_SYNC)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Folds the write-ahead log into the database file, so purged rows do not
+    /// linger in it.
+    pub async fn checkpoint(&self) -> Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn cursor(&self) -> Result<Option<String>> {
+        self.meta(META_CURSOR).await
+    }
+
+    pub async fn last_sync(&self) -> Result<Option<DateTime<Utc>>> {
+        match self.meta(META_LAST_SYNC).await? {
+            None => Ok(None),
+            Some(text) => DateTime::parse_from_rfc3339(&text)
+                .map(|t| Some(t.with_timezone(&Utc)))
+                .map_err(|e| corrupt("last sync time", e)),
+        }
+    }
+
+    /// Records whose store this is, for a human reading the file and for checks.
+    pub async fn set_owner(&self, server: &str, user: &User) -> Result<()> {
+        let user = serde_json::to_string(user).map_err(|e| corrupt("user", e))?;
+        let mut tx = self.pool.begin().await?;
+        set_meta(&mut tx, META_SERVER, server).await?;
+        set_meta(&mut tx, META_USER, &user).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn owner(&self) -> Result<Option<(String, User)>> {
+        let (Some(server), Some(user)) =
+            (self.meta(META_SERVER).await?, self.meta(META_USER).await?)
+        else {
+            return Ok(None);
+        };
+        let user = serde_json::from_str(&user).map_err(|e| corrupt("user", e))?;
+        Ok(Some((server, user)))
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn counts(&self) -> Result<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM procedures), (SELECT count(*) FROM claims), \
+             (SELECT count(*) FROM dossiers), (SELECT count(*) FROM installments)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)? as u64) };
+        Ok(Counts {
+            procedures: n(0)?,
+            claims: n(1)?,
+            dossiers: n(2)?,
+            installments: n(3)?,
+        })
+    }
+
+    pub async fn procedures(&self) -> Result<Vec<Procedure>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM procedures ORDER BY id",
+            PROCEDURE_COLUMNS.join(",")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(procedure_from_row).collect()
+    }
+
+    pub async fn procedure(&self, id: i64) -> Result<Option<Procedure>> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM procedures WHERE id = ?",
+            PROCEDURE_COLUMNS.join(",")
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(procedure_from_row).transpose()
+    }
+
+    /// Every claim, by id.
+    pub async fn claims(&self) -> Result<Vec<Claim>> {
+        self.claims_where(ClaimFilter::All).await
+    }
+
+    pub async fn claims_of_procedure(&self, procedure_id: i64) -> Result<Vec<Claim>> {
+        self.claims_where(ClaimFilter::Procedure(procedure_id))
+            .await
+    }
+
+    pub async fn claims_of_dossier(&self, reference: &str) -> Result<Vec<Claim>> {
+        self.claims_where(ClaimFilter::Dossier(reference)).await
+    }
+
+    async fn claims_where(&self, filter: ClaimFilter<'_>) -> Result<Vec<Claim>> {
+        let condition = match filter {
+            ClaimFilter::All => "1 = 1",
+            ClaimFilter::Procedure(_) => "procedure_id = ?",
+            ClaimFilter::Dossier(_) => "dossier_reference = ?",
+        };
+        let sql = format!(
+            "SELECT {} FROM claims WHERE {condition} ORDER BY id",
+            CLAIM_COLUMNS.join(",")
+        );
+        let query = sqlx::query(&sql);
+        let query = match filter {
+            ClaimFilter::All => query,
+            ClaimFilter::Procedure(id) => query.bind(id),
+            ClaimFilter::Dossier(reference) => query.bind(reference),
+        };
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(claim_from_row).collect()
+    }
+
+    /// Every dossier with its guarantees, by id.
+    pub async fn dossiers(&self) -> Result<Vec<Dossier>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM dossiers ORDER BY id",
+            DOSSIER_COLUMNS.join(",")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut guarantees = self.guarantees(None).await?;
+        rows.iter()
+            .map(|row| {
+                let mut dossier = dossier_from_row(row)?;
+                dossier.guarantees = guarantees.remove(&dossier.id).unwrap_or_default();
+                Ok(dossier)
+            })
+            .collect()
+    }
+
+    pub async fn dossier(&self, reference: &str) -> Result<Option<DossierDetail>> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM dossiers WHERE reference = ? ORDER BY id LIMIT 1",
+            DOSSIER_COLUMNS.join(",")
+        ))
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut dossier = dossier_from_row(&row)?;
+        dossier.guarantees = self
+            .guarantees(Some(dossier.id))
+            .await?
+            .remove(&dossier.id)
+            .unwrap_or_default();
+        Ok(Some(DossierDetail {
+            installments: self.installments_of(reference).await?,
+            claims: self.claims_of_dossier(reference).await?,
+            dossier,
+        }))
+    }
+
+    async fn guarantees(&self, dossier_id: Option<i64>) -> Result<HashMap<i64, Vec<Guarantee>>> {
+        let rows = sqlx::query(
+            "SELECT dossier_id, guarantor_name, amount, ends_on FROM guarantees \
+             WHERE ?1 IS NULL OR dossier_id = ?1 ORDER BY dossier_id, position",
+        )
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_dossier: HashMap<i64, Vec<Guarantee>> = HashMap::new();
+        for row in &rows {
+            by_dossier
+                .entry(row.try_get("dossier_id")?)
+                .or_default()
+                .push(Guarantee {
+                    guarantor_name: row.try_get("guarantor_name")?,
+                    amount: money(row, "amount")?,
+                    ends_on: row.try_get("ends_on")?,
+                });
+        }
+        Ok(by_dossier)
+    }
+
+    /// Every instalment, by id.
+    pub async fn installments(&self) -> Result<Vec<Installment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM installments ORDER BY id",
+            INSTALLMENT_COLUMNS.join(",")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(installment_from_row).collect()
+    }
+
+    /// A dossier's schedule, by échéance number.
+    pub async fn installments_of(&self, reference: &str) -> Result<Vec<Installment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM installments WHERE dossier_reference = ? ORDER BY number, id",
+            INSTALLMENT_COLUMNS.join(",")
+        ))
+        .bind(reference)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(installment_from_row).collect()
+    }
+
+    /// Procedures with their claims' figures; `today` decides which deadlines are still ahead.
+    pub async fn procedure_summaries(&self, today: NaiveDate) -> Result<Vec<ProcedureSummary>> {
+        #[derive(Default)]
+        struct Figures {
+            count: u64,
+            declared: Money,
+            admitted: Money,
+        }
+        let mut figures: HashMap<i64, Figures> = HashMap::new();
+        let rows = sqlx::query("SELECT procedure_id, total, admitted_amount FROM claims")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in &rows {
+            let f = figures.entry(row.try_get("procedure_id")?).or_default();
+            f.count += 1;
+            // Summed as exact decimals: SQLite's SUM would go through floats.
+            f.declared = f.declared + money(row, "total")?;
+            if let Some(admitted) = opt_money(row, "admitted_amount")? {
+                f.admitted = f.admitted + admitted;
+            }
+        }
+        let due: Vec<(i64, NaiveDate)> = sqlx::query_as(
+            "SELECT d.procedure_id, MIN(i.due_date) FROM installments i \
+             JOIN dossiers d ON d.reference = i.dossier_reference \
+             WHERE d.procedure_id IS NOT NULL AND i.status != 'paid' AND i.due_date >= ? \
+             GROUP BY d.procedure_id",
+        )
+        .bind(today)
+        .fetch_all(&self.pool)
+        .await?;
+        let next_due: HashMap<i64, NaiveDate> = due.into_iter().collect();
+        let procedures = self.procedures().await?;
+        Ok(procedures
+            .into_iter()
+            .map(|procedure| {
+                let f = figures.remove(&procedure.id).unwrap_or_default();
+                let declaration = procedure.declaration_deadline.filter(|d| *d >= today);
+                let next_deadline = match (declaration, next_due.get(&procedure.id).copied()) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                ProcedureSummary {
+                    procedure,
+                    claim_count: f.count,
+                    declared_total: f.declared,
+                    admitted_total: f.admitted,
+                    next_deadline,
+                }
+            })
+            .collect())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ClaimFilter<'a> {
+    All,
+    Procedure(i64),
+    Dossier(&'a str),
+}
+
+fn run_key(change: &Change) -> (bool, EntityKind) {
+    match change {
+        Change::Upsert { entity } => (true, entity.kind()),
+        Change::Delete { kind, .. } => (false, *kind),
+    }
+}
+
+async fn set_meta(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<()> {
+    sqlx::query("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
+        .bind(key)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes a record and what cannot exist without it.
+async fn delete(conn: &mut SqliteConnection, kind: EntityKind, id: i64) -> Result<()> {
+    let statements: &[&str] = match kind {
+        EntityKind::Procedure => &["DELETE FROM procedures WHERE id = ?"],
+        EntityKind::Claim => &["DELETE FROM claims WHERE id = ?"],
+        EntityKind::Dossier => &[
+            "DELETE FROM guarantees WHERE dossier_id = ?",
+            "DELETE FROM dossiers WHERE id = ?",
+        ],
+        EntityKind::Installment => &["DELETE FROM installments WHERE id = ?"],
+    };
+    for sql in statements {
+        sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn bind_company<'q>(query: Query<'q>, c: &'q Company) -> Query<'q> {
+    query
+        .bind(&c.name)
+        .bind(&c.siren)
+        .bind(&c.rcs)
+        .bind(&c.legal_form)
+        .bind(&c.address)
+}
+
+fn bind_procedure<'q>(query: Query<'q>, p: &'q Procedure) -> Query<'q> {
+    let query = query
+        .bind(p.id)
+        .bind(p.kind.as_str())
+        .bind(p.stage.as_str());
+    bind_company(query, &p.debtor)
+        .bind(&p.tribunal)
+        .bind(p.judgment_date)
+        .bind(p.bodacc_date)
+        .bind(p.declaration_deadline)
+        .bind(&p.etude_name)
+        .bind(&p.mandataire)
+        .bind(&p.administrateur)
+        .bind(&p.juge_commissaire)
+        .bind(p.plan_end_date)
+}
+
+fn bind_claim<'q>(query: Query<'q>, c: &'q Claim) -> Query<'q> {
+    query
+        .bind(c.id)
+        .bind(c.procedure_id)
+        .bind(&c.dossier_reference)
+        .bind(&c.creditor)
+        .bind(&c.servicing_entity)
+        .bind(c.declared.principal.to_string())
+        .bind(c.declared.interest.to_string())
+        .bind(c.declared.penalties.to_string())
+        .bind(c.declared.fees.to_string())
+        .bind(c.declared.to_fall_due.to_string())
+        .bind(c.declared.total.to_string())
+        .bind(c.nature.as_str())
+        .bind(c.provisional)
+        .bind(c.declaration_date)
+        .bind(c.late)
+        .bind(c.admission.as_str())
+        .bind(c.admitted_amount.map(|m| m.to_string()))
+        .bind(c.decision_date)
+}
+
+fn bind_dossier<'q>(query: Query<'q>, d: &'q Dossier) -> Query<'q> {
+    let query = query.bind(d.id).bind(&d.reference);
+    bind_company(query, &d.debtor)
+        .bind(&d.creditor)
+        .bind(&d.servicing_entity)
+        .bind(&d.manager.name)
+        .bind(&d.manager.email)
+        .bind(&d.manager.phone)
+        .bind(d.procedure_id)
+        .bind(d.procedure_kind.map(|k| k.as_str()))
+        .bind(d.opened_on)
+        .bind(d.principal.to_string())
+        .bind(d.balance.to_string())
+}
+
+fn bind_installment<'q>(query: Query<'q>, i: &'q Installment) -> Query<'q> {
+    query
+        .bind(i.id)
+        .bind(&i.dossier_reference)
+        .bind(i.number)
+        .bind(i.due_date)
+        .bind(i.amount.to_string())
+        .bind(i.paid.to_string())
+        .bind(installment_status_str(i.status))
+}
+
+fn installment_status_str(status: InstallmentStatus) -> &'static str {
+    match status {
+        InstallmentStatus::Unpaid => "unpaid",
+        InstallmentStatus::PartlyPaid => "partly_paid",
+        InstallmentStatus::Paid => "paid",
+    }
+}
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> ClientError {
+    ClientError::Store(format!("unreadable {what} in the local store: {detail}"))
+}
+
+fn money(row: &SqliteRow, column: &str) -> Result<Money> {
+    let text: String = row.try_get(column)?;
+    Money::from_str(&text).map_err(|e| corrupt(column, e))
+}
+
+fn opt_money(row: &SqliteRow, column: &str) -> Result<Option<Money>> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|t| Money::from_str(&t).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn parsed<T>(row: &SqliteRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let text: String = row.try_get(column)?;
+    parse(&text).ok_or_else(|| corrupt(column, text))
+}
+
+fn company(row: &SqliteRow) -> Result<Company> {
+    Ok(Company {
+        name: row.try_get("debtor_name")?,
+        siren: row.try_get("debtor_siren")?,
+        rcs: row.try_get("debtor_rcs")?,
+        legal_form: row.try_get("debtor_legal_form")?,
+        address: row.try_get("debtor_address")?,
+    })
+}
+
+fn procedure_from_row(row: &SqliteRow) -> Result<Procedure> {
+    Ok(Procedure {
+        id: row.try_get("id")?,
+        kind: parsed(row, "kind", ProcedureKind::parse)?,
+        stage: parsed(row, "stage", ProcedureStage::parse)?,
+        debtor: company(row)?,
+        tribunal: row.try_get("tribunal")?,
+        judgment_date: row.try_get("judgment_date")?,
+        bodacc_date: row.try_get("bodacc_date")?,
+        declaration_deadline: row.try_get("declaration_deadline")?,
+        etude_name: row.try_get("etude_name")?,
+        mandataire: row.try_get("mandataire")?,
+        administrateur: row.try_get("administrateur")?,
+        juge_commissaire: row.try_get("juge_commissaire")?,
+        plan_end_date: row.try_get("plan_end_date")?,
+    })
+}
+
+fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
+    Ok(Claim {
+        id: row.try_get("id")?,
+        procedure_id: row.try_get("procedure_id")?,
+        dossier_reference: row.try_get("dossier_reference")?,
+        creditor: row.try_get("creditor")?,
+        servicing_entity: row.try_get("servicing_entity")?,
+        declared: DeclaredAmounts {
+            principal: money(row, "principal")?,
+            interest: money(row, "interest")?,
+            penalties: money(row, "penalties")?,
+            fees: money(row, "fees")?,
+            to_fall_due: money(row, "to_fall_due")?,
+            total: money(row, "total")?,
+        },
+        nature: parsed(row, "nature", ClaimNature::parse)?,
+        provisional: row.try_get("provisional")?,
+        declaration_date: row.try_get("declaration_date")?,
+        late: row.try_get("late")?,
+        admission: parsed(row, "admission", AdmissionStatus::parse)?,
+        admitted_amount: opt_money(row, "admitted_amount")?,
+        decision_date: row.try_get("decision_date")?,
+    })
+}
+
+fn dossier_from_row(row: &SqliteRow) -> Result<Dossier> {
+    let procedure_kind: Option<String> = row.try_get("procedure_kind")?;
+    Ok(Dossier {
+        id: row.try_get("id")?,
+        reference: row.try_get("reference")?,
+        debtor: company(row)?,
+        creditor: row.try_get("creditor")?,
+        servicing_entity: row.try_get("servicing_entity")?,
+        manager: Contact {
+            name: row.try_get("manager_name")?,
+            email: row.try_get("manager_email")?,
+            phone: row.try_get("manager_phone")?,
+        },
+        procedure_id: row.try_get("procedure_id")?,
+        procedure_kind: procedure_kind
+            .map(|k| ProcedureKind::parse(&k).ok_or_else(|| corrupt("procedure_kind", k)))
+            .transpose()?,
+        opened_on: row.try_get("opened_on")?,
+        principal: money(row, "principal")?,
+        balance: money(row, "balance")?,
+        guarantees: Vec::new(),
+    })
+}
+
+fn installment_from_row(row: &SqliteRow) -> Result<Installment> {
+    Ok(Installment {
+        id: row.try_get("id")?,
+        dossier_reference: row.try_get("dossier_reference")?,
+        number: row.try_get("number")?,
+        due_date: row.try_get("due_date")?,
+        amount: money(row, "amount")?,
+        paid: money(row, "paid")?,
+        status: parsed(row, "status", |s| {
+            [
+                InstallmentStatus::Unpaid,
+                InstallmentStatus::PartlyPaid,
+                InstallmentStatus::Paid,
+            ]
+            .into_iter()
+            .find(|st| installment_status_str(*st) == s)
+        })?,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,441 @@
+use chrono::NaiveDate;
+use claimdesk_api::records::{
+    Claim, Company, Contact, DeclaredAmounts, Dossier, Guarantee, Installment, InstallmentStatus,
+    Procedure,
+};
+use claimdesk_api::sync::{Change, Entity, EntityKind};
+use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
+
+use super::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn m(text: &str) -> Money {
+    text.parse().unwrap()
+}
+
+fn company(n: i64) -> Company {
+    Company {
+        name: format!("Société {n} SAS"),
+        siren: "552032534".into(),
+        rcs: "RCS Lyon 552 032 534".into(),
+        legal_form: "SAS".into(),
+        address: format!("{n} rue de la République, 69002 Lyon"),
+    }
+}
+
+fn procedure(id: i64) -> Procedure {
+    Procedure {
+        id,
+        kind: ProcedureKind::RedressementJudiciaire,
+        stage: ProcedureStage::Observation,
+        debtor: company(id),
+        tribunal: "Tribunal de commerce de Lyon".into(),
+        judgment_date: d(2026, 3, 2),
+        bodacc_date: Some(d(2026, 3, 15)),
+        declaration_deadline: Some(d(2026, 5, 15)),
+        etude_name: "Étude Martin & Associés".into(),
+        mandataire: "Me Claire Martin".into(),
+        administrateur: None,
+        juge_commissaire: Some("M. Durand".into()),
+        plan_end_date: None,
+    }
+}
+
+fn claim(id: i64, procedure_id: i64, principal: &str) -> Claim {
+    let principal = m(principal);
+    let interest = m("12.34");
+    let penalties = m("0.01");
+    let fees = m("150.00");
+    let to_fall_due = m("1000.99");
+    Claim {
+        id,
+        procedure_id,
+        dossier_reference: format!("CD-{id:05}"),
+        creditor: "Banque Rhône-Alpes".into(),
+        servicing_entity: "Recouvrement Services".into(),
+        declared: DeclaredAmounts {
+            principal,
+            interest,
+            penalties,
+            fees,
+            to_fall_due,
+            total: principal + interest + penalties + fees + to_fall_due,
+        },
+        nature: ClaimNature::Secured,
+        provisional: id % 2 == 0,
+        declaration_date: d(2026, 4, 1),
+        late: false,
+        admission: AdmissionStatus::PartlyAdmitted,
+        admitted_amount: Some(m("999.99")),
+        decision_date: Some(d(2026, 9, 30)),
+    }
+}
+
+fn dossier(id: i64, reference: &str, procedure_id: Option<i64>) -> Dossier {
+    Dossier {
+        id,
+        reference: reference.into(),
+        debtor: company(id),
+        creditor: "Banque Rhône-Alpes".into(),
+        servicing_entity: "Recouvrement Services".into(),
+        manager: Contact {
+            name: "Julie Petit".into(),
+            email: "julie.petit@example.fr".into(),
+            phone: "+33 4 72 00 00 00".into(),
+        },
+        procedure_id,
+        procedure_kind: procedure_id.map(|_| ProcedureKind::Sauvegarde),
+        opened_on: d(2025, 1, 10),
+        principal: m("120000.00"),
+        balance: m("80000.50"),
+        guarantees: vec![
+            Guarantee {
+                guarantor_name: "Paul Bernard".into(),
+                amount: m("50000.00"),
+                ends_on: Some(d(2030, 12, 31)),
+            },
+            Guarantee {
+                guarantor_name: "Anne Bernard".into(),
+                amount: m("25000.00"),
+                ends_on: None,
+            },
+        ],
+    }
+}
+
+fn installment(id: i64, reference: &str, number: i64, due: NaiveDate, paid: bool) -> Installment {
+    Installment {
+        id,
+        dossier_reference: reference.into(),
+        number,
+        due_date: due,
+        amount: m("1234.56"),
+        paid: if paid { m("1234.56") } else { Money::ZERO },
+        status: if paid {
+            InstallmentStatus::Paid
+        } else {
+            InstallmentStatus::Unpaid
+        },
+    }
+}
+
+fn up(entity: Entity) -> Change {
+    Change::Upsert { entity }
+}
+
+fn del(kind: EntityKind, id: i64) -> Change {
+    Change::Delete { kind, id }
+}
+
+async fn fresh() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("a/b/store.sqlite"))
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+#[tokio::test]
+async fn upserts_read_back_exactly_as_sent() {
+    let (_dir, store) = fresh().await;
+    let mut p2 = procedure(2);
+    p2.bodacc_date = None;
+    p2.declaration_deadline = None;
+    p2.administrateur = Some("Me Leroy".into());
+    let mut c = claim(11, 1, "0.10");
+    c.admitted_amount = None;
+    c.decision_date = None;
+    c.admission = AdmissionStatus::Pending;
+    let mut dossier_without = dossier(8, "CD-B", None);
+    dossier_without.guarantees.clear();
+    let changes = vec![
+        up(Entity::Procedure(procedure(1))),
+        up(Entity::Procedure(p2.clone())),
+        up(Entity::Claim(c.clone())),
+        up(Entity::Claim(claim(12, 2, "98765432.10"))),
+        up(Entity::Dossier(dossier(7, "CD-A", Some(1)))),
+        up(Entity::Dossier(dossier_without.clone())),
+        up(Entity::Installment(installment(
+            3,
+            "CD-A",
+            1,
+            d(2026, 1, 5),
+            true,
+        ))),
+    ];
+    let applied = store.apply_page(&changes, "c1", None).await.unwrap();
+    assert_eq!(applied.changes(), 7);
+    assert_eq!(applied.upserted.claims, 2);
+    assert_eq!(store.procedures().await.unwrap(), vec![procedure(1), p2]);
+    assert_eq!(
+        store.claims().await.unwrap(),
+        vec![c, claim(12, 2, "98765432.10")]
+    );
+    assert_eq!(
+        store.dossiers().await.unwrap(),
+        vec![dossier(7, "CD-A", Some(1)), dossier_without]
+    );
+    assert_eq!(
+        store.installments().await.unwrap(),
+        vec![installment(3, "CD-A", 1, d(2026, 1, 5), true)]
+    );
+    let detail = store.dossier("CD-A").await.unwrap().unwrap();
+    assert_eq!(detail.dossier, dossier(7, "CD-A", Some(1)));
+    assert_eq!(detail.installments.len(), 1);
+    assert!(store.dossier("CD-Z").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_replayed_page_changes_nothing() {
+    let (_dir, store) = fresh().await;
+    let changes: Vec<Change> = (1..=250)
+        .map(|i| up(Entity::Claim(claim(i, 1, "100.00"))))
+        .chain([up(Entity::Dossier(dossier(1, "CD-A", None)))])
+        .collect();
+    store.apply_page(&changes, "c1", None).await.unwrap();
+    let before = (
+        store.claims().await.unwrap(),
+        store.dossiers().await.unwrap(),
+    );
+    store.apply_page(&changes, "c1", None).await.unwrap();
+    assert_eq!(
+        (
+            store.claims().await.unwrap(),
+            store.dossiers().await.unwrap()
+        ),
+        before
+    );
+    assert_eq!(store.counts().await.unwrap().claims, 250);
+    // Guarantees are replaced with their dossier, not appended.
+    assert_eq!(store.dossiers().await.unwrap()[0].guarantees.len(), 2);
+}
+
+#[tokio::test]
+async fn upserts_replace_and_deletes_remove() {
+    let (_dir, store) = fresh().await;
+    store
+        .apply_page(
+            &[
+                up(Entity::Procedure(procedure(1))),
+                up(Entity::Claim(claim(1, 1, "10.00"))),
+                up(Entity::Claim(claim(2, 1, "20.00"))),
+                up(Entity::Dossier(dossier(5, "CD-A", Some(1)))),
+                up(Entity::Installment(installment(
+                    9,
+                    "CD-A",
+                    1,
+                    d(2026, 1, 5),
+                    false,
+                ))),
+            ],
+            "c1",
+            None,
+        )
+        .await
+        .unwrap();
+    let mut admitted = claim(1, 1, "10.00");
+    admitted.admission = AdmissionStatus::Admitted;
+    admitted.admitted_amount = Some(admitted.declared.total);
+    let mut fewer_guarantees = dossier(5, "CD-A", Some(1));
+    fewer_guarantees.guarantees.truncate(1);
+    let applied = store
+        .apply_page(
+            &[
+                up(Entity::Claim(admitted.clone())),
+                del(EntityKind::Claim, 2),
+                del(EntityKind::Claim, 404),
+                up(Entity::Dossier(fewer_guarantees.clone())),
+                del(EntityKind::Installment, 9),
+            ],
+            "c2",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(applied.deleted.claims, 2);
+    assert_eq!(store.claims().await.unwrap(), vec![admitted]);
+    assert_eq!(store.dossiers().await.unwrap(), vec![fewer_guarantees]);
+    assert!(store.installments().await.unwrap().is_empty());
+
+    store
+        .apply_page(
+            &[
+                del(EntityKind::Dossier, 5),
+                del(EntityKind::Claim, 1),
+                del(EntityKind::Procedure, 1),
+            ],
+            "c3",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.counts().await.unwrap(), Counts::default());
+    let leftovers: i64 = sqlx::query_scalar("SELECT count(*) FROM guarantees")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(leftovers, 0, "a removed dossier takes its guarantees along");
+}
+
+#[tokio::test]
+async fn changes_apply_in_feed_order_within_a_page() {
+    let (_dir, store) = fresh().await;
+    let mut second = claim(1, 1, "20.00");
+    second.creditor = "Autre créancier".into();
+    store
+        .apply_page(
+            &[
+                up(Entity::Claim(claim(1, 1, "10.00"))),
+                del(EntityKind::Claim, 1),
+                up(Entity::Claim(second.clone())),
+                up(Entity::Claim(claim(2, 1, "1.00"))),
+                del(EntityKind::Claim, 2),
+            ],
+            "c1",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.claims().await.unwrap(), vec![second]);
+}
+
+#[tokio::test]
+async fn the_cursor_commits_with_its_page_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let store = Store::open(&path).await.unwrap();
+    assert_eq!(store.cursor().await.unwrap(), None);
+    assert_eq!(store.last_sync().await.unwrap(), None);
+    store
+        .apply_page(&[up(Entity::Claim(claim(1, 1, "1.00")))], "c1", None)
+        .await
+        .unwrap();
+    assert_eq!(store.cursor().await.unwrap().as_deref(), Some("c1"));
+    assert_eq!(store.last_sync().await.unwrap(), None, "not finished yet");
+
+    // A write that fails in the middle of a page must take the page's other
+    // rows and its cursor down with it.
+    sqlx::query(
+        "CREATE TRIGGER refuse_666 BEFORE INSERT ON claims WHEN NEW.id = 666 \
+         BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    .execute(&store.pool)
+    .await
+    .unwrap();
+    let failing = [
+        up(Entity::Claim(claim(2, 1, "2.00"))),
+        del(EntityKind::Claim, 1),
+        up(Entity::Claim(claim(666, 1, "6.66"))),
+    ];
+    assert!(store.apply_page(&failing, "c2", None).await.is_err());
+    assert_eq!(store.cursor().await.unwrap().as_deref(), Some("c1"));
+    assert_eq!(store.claims().await.unwrap(), vec![claim(1, 1, "1.00")]);
+
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-21T09:02:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    store
+        .apply_page(&[del(EntityKind::Claim, 1)], "c3", Some(at))
+        .await
+        .unwrap();
+    store.close().await;
+
+    let reopened = Store::open(&path).await.unwrap();
+    assert_eq!(reopened.cursor().await.unwrap().as_deref(), Some("c3"));
+    assert_eq!(reopened.last_sync().await.unwrap(), Some(at));
+    assert!(reopened.claims().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn wiping_forgets_rows_and_cursor_but_not_the_owner() {
+    let (_dir, store) = fresh().await;
+    let user = claimdesk_api::auth::User {
+        id: 3,
+        email: "etude@demo.claimdesk.fr".into(),
+        display_name: "Me Martin".into(),
+        role: claimdesk_api::auth::Role::Etude,
+        etude_name: Some("Étude Martin".into()),
+        company_name: None,
+    };
+    store.set_owner("http://127.0.0.1:1", &user).await.unwrap();
+    store
+        .apply_page(
+            &[
+                up(Entity::Procedure(procedure(1))),
+                up(Entity::Dossier(dossier(1, "CD-A", Some(1)))),
+            ],
+            "c1",
+            Some(chrono::Utc::now()),
+        )
+        .await
+        .unwrap();
+    store.wipe().await.unwrap();
+    assert_eq!(store.counts().await.unwrap(), Counts::default());
+    assert_eq!(store.cursor().await.unwrap(), None);
+    assert_eq!(store.last_sync().await.unwrap(), None);
+    assert_eq!(
+        store.owner().await.unwrap(),
+        Some(("http://127.0.0.1:1".to_owned(), user))
+    );
+}
+
+#[tokio::test]
+async fn summaries_add_amounts_exactly_and_find_the_next_deadline() {
+    let (_dir, store) = fresh().await;
+    let mut pending = claim(3, 1, "0.20");
+    pending.admission = AdmissionStatus::Pending;
+    pending.admitted_amount = None;
+    let changes = vec![
+        up(Entity::Procedure(procedure(1))),
+        up(Entity::Procedure(procedure(2))),
+        up(Entity::Claim(claim(1, 1, "0.10"))),
+        up(Entity::Claim(claim(2, 1, "0.10"))),
+        up(Entity::Claim(pending)),
+        up(Entity::Dossier(dossier(1, "CD-A", Some(2)))),
+        up(Entity::Installment(installment(
+            1,
+            "CD-A",
+            1,
+            d(2026, 4, 1),
+            true,
+        ))),
+        up(Entity::Installment(installment(
+            2,
+            "CD-A",
+            2,
+            d(2026, 5, 1),
+            false,
+        ))),
+        up(Entity::Installment(installment(
+            3,
+            "CD-A",
+            3,
+            d(2026, 6, 1),
+            false,
+        ))),
+    ];
+    store.apply_page(&changes, "c1", None).await.unwrap();
+    let summaries = store.procedure_summaries(d(2026, 4, 10)).await.unwrap();
+    assert_eq!(summaries.len(), 2);
+    let first = &summaries[0];
+    assert_eq!(first.claim_count, 3);
+    // Three claims of 0.10 + 0.10 + 0.20 principal, each with 1163.34 of other lines.
+    assert_eq!(first.declared_total, m("3490.42"));
+    assert_eq!(first.admitted_total, m("1999.98"));
+    assert_eq!(first.next_deadline, Some(d(2026, 5, 15)));
+    let second = &summaries[1];
+    assert_eq!(second.claim_count, 0);
+    assert_eq!(second.declared_total, Money::ZERO);
+    // The unpaid instalment of 1 May comes before the declaration deadline.
+    assert_eq!(second.next_deadline, Some(d(2026, 5, 1)));
+    // Once everything is past, nothing is ahead.
+    let later = store.procedure_summaries(d(2026, 7, 1)).await.unwrap();
+    assert_eq!(later[0].next_deadline, None);
+    // The summary carries the procedure's own fields flat, for --json readers.
+    let json = serde_json::to_value(first).unwrap();
+    assert_eq!(json["id"], 1);
+    assert_eq!(json["declared_total"], "3490.42");
+}
