@@ -1,0 +1,24 @@
+import { getContext, setContext } from 'svelte';
+
+import type { Navigation } from './stores/nav.svelte';
+import type { SettingsStore } from './stores/settings.svelte';
+import type { StatusStore } from './stores/status.svelte';
+
+/** The state every screen shares, handed down by `App.svelte`. */
+export interface AppState {
+  status: StatusStore;
+  settings: SettingsStore;
+  nav: Navigation;
+}
+
+const KEY = Symbol('claimdesk-app');
+
+export function provideApp(state: AppState): void {
+  setContext(KEY, state);
+}
+
+export function useApp(): AppState {
+  const state = getContext<AppState | undefined>(KEY);
+  if (!state) throw new Error('useApp() outside App.svelte');
+  return state;
+}

@@ -1,0 +1,59 @@
+// What the desktop shell offers the UI: its commands and its events.
+
+import type {
+  AppStatus,
+  DossierDetail,
+  DossierSummary,
+  ProcedureDetail,
+  ProcedureSummary,
+  SearchHit,
+  Settings,
+  SyncProgress,
+  SyncReport,
+  SyncState,
+  User,
+} from '../types';
+
+export const EVENTS = {
+  progress: 'sync://progress',
+  state: 'sync://state',
+  done: 'sync://done',
+} as const;
+
+export interface LoginArgs {
+  server: string;
+  email: string;
+  password: string;
+}
+
+export interface ActivateArgs {
+  server: string;
+  reference: string;
+  code: string;
+  email: string;
+  password: string;
+}
+
+export type Unlisten = () => void;
+
+/**
+ * One method per shell command (`app_status` is `appStatus`, ...), one `on...` per
+ * event. Every promise rejects with a `CommandError` ({code, message}).
+ */
+export interface Ipc {
+  appStatus(): Promise<AppStatus>;
+  login(args: LoginArgs): Promise<User>;
+  activate(args: ActivateArgs): Promise<User>;
+  logout(): Promise<null>;
+  syncNow(): Promise<SyncReport>;
+  procedures(): Promise<ProcedureSummary[]>;
+  procedure(id: number): Promise<ProcedureDetail>;
+  dossiers(): Promise<DossierSummary[]>;
+  dossier(reference: string): Promise<DossierDetail>;
+  search(query: string, limit: number): Promise<SearchHit[]>;
+  getSettings(): Promise<Settings>;
+  setSettings(settings: Settings): Promise<Settings>;
+  onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten>;
+  onSyncState(handler: (state: SyncState) => void): Promise<Unlisten>;
+  onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten>;
+}

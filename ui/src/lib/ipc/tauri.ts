@@ -1,0 +1,80 @@
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type EventCallback } from '@tauri-apps/api/event';
+
+import { toCommandError } from '../errors';
+import type {
+  AppStatus,
+  DossierDetail,
+  DossierSummary,
+  ProcedureDetail,
+  ProcedureSummary,
+  SearchHit,
+  Settings,
+  SyncProgress,
+  SyncReport,
+  SyncState,
+  User,
+} from '../types';
+import { EVENTS, type ActivateArgs, type Ipc, type LoginArgs, type Unlisten } from './contract';
+
+/** Tauri turns the camelCase keys of `args` into the command's snake_case parameters. */
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw toCommandError(error);
+  }
+}
+
+function on<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
+  const callback: EventCallback<T> = (e) => handler(e.payload);
+  return listen<T>(event, callback);
+}
+
+export class TauriIpc implements Ipc {
+  appStatus(): Promise<AppStatus> {
+    return call('app_status');
+  }
+  login(args: LoginArgs): Promise<User> {
+    return call('login', { ...args });
+  }
+  activate(args: ActivateArgs): Promise<User> {
+    return call('activate', { ...args });
+  }
+  logout(): Promise<null> {
+    return call('logout');
+  }
+  syncNow(): Promise<SyncReport> {
+    return call('sync_now');
+  }
+  procedures(): Promise<ProcedureSummary[]> {
+    return call('procedures');
+  }
+  procedure(id: number): Promise<ProcedureDetail> {
+    return call('procedure', { id });
+  }
+  dossiers(): Promise<DossierSummary[]> {
+    return call('dossiers');
+  }
+  dossier(reference: string): Promise<DossierDetail> {
+    return call('dossier', { reference });
+  }
+  search(query: string, limit: number): Promise<SearchHit[]> {
+    return call('search', { query, limit });
+  }
+  getSettings(): Promise<Settings> {
+    return call('get_settings');
+  }
+  setSettings(settings: Settings): Promise<Settings> {
+    return call('set_settings', { settings });
+  }
+  onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten> {
+    return on(EVENTS.progress, handler);
+  }
+  onSyncState(handler: (state: SyncState) => void): Promise<Unlisten> {
+    return on(EVENTS.state, handler);
+  }
+  onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten> {
+    return on(EVENTS.done, handler);
+  }
+}
