@@ -6,7 +6,7 @@ DATA ?= $(CURDIR)/.run/server-data
 
 # Debian/Ubuntu packages the build and the tests need; installed only when missing.
 APT_PACKAGES := build-essential pkg-config libdbus-1-dev dbus gnome-keyring keyutils \
-	libsecret-tools sqlite3 curl ca-certificates procps
+	libsecret-tools sqlite3 curl ca-certificates procps time
 
 .PHONY: deps build test lint run run-server bench clean
 
@@ -32,10 +32,16 @@ test: deps lint
 	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring $(CARGO) test --workspace
 
 run-server: build
-	mkdir -p $(DATA)
+	@mkdir -p $(DATA)
+	@echo "central API on http://127.0.0.1:$(PORT) (demo data in $(DATA)); sign in with the CLI:"
+	@echo "  printf 'claimdesk-demo\\n' | target/release/claimdesk --server http://127.0.0.1:$(PORT) login --email etude@demo.claimdesk.fr --password-stdin"
+	@echo "  target/release/claimdesk sync && target/release/claimdesk procedures"
 	target/release/claimdesk-server --listen 127.0.0.1:$(PORT) --data $(DATA) --demo
 
 run: run-server
+
+bench: build
+	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring scripts/bench-sync.sh
 
 clean:
 	$(CARGO) clean
