@@ -1,1 +1,145 @@
-//! The claimdesk central API.
+//! The claimdesk central API: accounts and sessions, procedures, claims and
+//! dossiers behind per-user grants, the sync feed clients replicate, agency
+//! changes, and the demo and benchmark data sets.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), claimdesk_server::AppError> {
+//! use claimdesk_server::{App, Config};
+//! let app = App::open(Config::new("./claimdesk-data")).await?;
+//! app.load_demo().await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8620").await.unwrap();
+//! axum::serve(
+//!     listener,
+//!     app.router().into_make_service_with_connect_info::<std::net::SocketAddr>(),
+//! )
+//! .await
+//! .unwrap();
+//! # Ok(()) }
+//! ```
+
+mod access;
+mod activation;
+mod auth;
+mod changes;
+mod config;
+mod db;
+pub mod demo;
+mod error;
+mod extract;
+mod feed;
+mod inserts;
+mod limiter;
+pub mod openapi;
+mod records;
+mod routes;
+pub mod seed;
+pub mod testing;
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use axum::Router;
+use claimdesk_api::auth::Session;
+use tokio::sync::OnceCell;
+
+pub use config::{Clock, Config, SystemClock, TestClock};
+pub use error::AppError;
+pub use seed::{SeedReport, SeedSpec};
+
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::limiter::LoginLimiter;
+
+/// Everything a request handler needs.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) db: Db,
+    pub(crate) config: Arc<Config>,
+    pub(crate) limiter: Arc<LoginLimiter>,
+    /// Identifies this database in sync cursors.
+    pub(crate) instance: Arc<str>,
+    dummy_hash: Arc<OnceCell<String>>,
+}
+
+impl AppState {
+    /// A hash to verify against when the account does not exist, so that
+    /// answering takes as long as for a wrong password.
+    pub(crate) async fn dummy_hash(&self) -> AppResult<String> {
+        self.dummy_hash
+            .get_or_try_init(|| auth::hash_password(auth::new_token()))
+            .await
+            .cloned()
+    }
+}
+
+/// An opened server: its database, migrated, and what it serves.
+#[derive(Clone)]
+pub struct App {
+    state: AppState,
+}
+
+impl App {
+    /// Opens (creating if needed) `<data_dir>/claimdesk.sqlite` and migrates it.
+    pub async fn open(config: Config) -> Result<App, AppError> {
+        let db = Db::open(&config).await?;
+        let instance = {
+            let mut conn = db.write.acquire().await?;
+            match db::meta_get(&mut conn, "instance").await? {
+                Some(id) => id,
+                None => {
+                    let id = auth::new_token()[..16].to_owned();
+                    db::meta_set(&mut conn, "instance", &id).await?;
+                    id
+                }
+            }
+        };
+        Ok(App {
+            state: AppState {
+                db,
+                config: Arc::new(config),
+                limiter: Arc::new(LoginLimiter::default()),
+                instance: instance.into(),
+                dummy_hash: Arc::new(OnceCell::new()),
+            },
+        })
+    }
+
+    /// The HTTP API. Serve it with
+    /// `into_make_service_with_connect_info::<SocketAddr>()` so that sign-in
+    /// limits see client addresses.
+    pub fn router(&self) -> Router {
+        routes::router(self.state.clone())
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.state.config
+    }
+
+    /// Loads the demo data set unless it is already there. Returns whether
+    /// it was loaded by this call.
+    pub async fn load_demo(&self) -> Result<bool, AppError> {
+        demo::load(&self.state.db).await
+    }
+
+    /// Writes a large deterministic data set for benchmarks.
+    pub async fn seed_bulk(&self, spec: SeedSpec) -> Result<SeedReport, AppError> {
+        seed::run(&self.state.db, &self.state.config, spec).await
+    }
+
+    /// Signs in as an HTTP client would, under the same limits, from the
+    /// loopback address.
+    pub async fn login(&self, email: &str, password: &str) -> Result<Session, AppError> {
+        routes::auth::sign_in(
+            &self.state,
+            email,
+            password,
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+        )
+        .await
+    }
+
+    /// Closes the database connections; the app is unusable afterwards.
+    pub async fn close(&self) {
+        self.state.db.close().await;
+    }
+}

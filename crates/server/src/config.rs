@@ -1,0 +1,110 @@
+//! What a server instance is started with, including the clock it reads, so
+//! tests can move time instead of waiting for it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// Where "now" comes from. Business code never calls `Utc::now()` itself.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until told to move.
+#[derive(Debug)]
+pub struct TestClock {
+    now: Mutex<DateTime<Utc>>,
+}
+
+impl TestClock {
+    pub fn new(start: DateTime<Utc>) -> TestClock {
+        TestClock {
+            now: Mutex::new(start),
+        }
+    }
+
+    /// Starts at the real current instant.
+    pub fn starting_now() -> Arc<TestClock> {
+        Arc::new(TestClock::new(Utc::now()))
+    }
+
+    pub fn set(&self, instant: DateTime<Utc>) {
+        *self.now.lock().unwrap_or_else(|e| e.into_inner()) = instant;
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let delta = TimeDelta::from_std(by).expect("a test advances by a sane duration");
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        *now += delta;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.now.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Holds `claimdesk.sqlite`; created when missing.
+    pub data_dir: PathBuf,
+    /// A session unused for this long ends.
+    pub session_idle_timeout: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_absolute_timeout: Duration,
+    /// Failed sign-ins allowed per account within `login_failure_window`.
+    pub login_failures_per_account: u32,
+    /// Failed sign-ins allowed per client address within `login_failure_window`.
+    pub login_failures_per_address: u32,
+    pub login_failure_window: Duration,
+    /// Largest sync page a client may ask for.
+    pub max_sync_page: u32,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Config {
+    pub const DATABASE_FILE: &'static str = "claimdesk.sqlite";
+
+    pub fn new(data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            data_dir: data_dir.into(),
+            session_idle_timeout: Duration::from_secs(12 * 3600),
+            session_absolute_timeout: Duration::from_secs(30 * 24 * 3600),
+            login_failures_per_account: 5,
+            login_failures_per_address: 30,
+            login_failure_window: Duration::from_secs(15 * 60),
+            max_sync_page: claimdesk_api::sync::MAX_PAGE,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Config {
+        self.clock = clock;
+        self
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join(Self::DATABASE_FILE)
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// `std` durations from the config, as chrono deltas for instant arithmetic.
+pub(crate) fn delta(duration: Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+}

@@ -1,0 +1,114 @@
+//! The one error type of the server: every failure becomes `{code, message}`
+//! with the status its code carries; internal details are logged, never sent.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use claimdesk_api::{ErrorBody, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    InvalidBody(String),
+    #[error("the body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("the body is larger than the 1 MiB allowed")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    Validation(String),
+    #[error("sign in first: no valid session token was sent")]
+    Unauthenticated,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("the session has expired; sign in again")]
+    SessionExpired,
+    #[error("this action is reserved to agency staff")]
+    Forbidden,
+    #[error("no such resource")]
+    NotFound,
+    #[error("this method is not allowed on this resource")]
+    MethodNotAllowed,
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
+    #[error("{0}")]
+    InvalidCursor(String),
+    #[error("this activation code is invalid, already used or expired")]
+    ActivationInvalid,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::BadRequest(_) => ErrorCode::BadRequest,
+            AppError::InvalidBody(_) => ErrorCode::InvalidBody,
+            AppError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            AppError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            AppError::Validation(_) => ErrorCode::ValidationFailed,
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            AppError::SessionExpired => ErrorCode::SessionExpired,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound => ErrorCode::NotFound,
+            AppError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::InvalidCursor(_) => ErrorCode::InvalidCursor,
+            AppError::ActivationInvalid => ErrorCode::ActivationInvalid,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::Database(_)
+            | AppError::Migration(_)
+            | AppError::Corrupt(_)
+            | AppError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub(crate) fn corrupt(what: impl std::fmt::Display) -> AppError {
+        AppError::Corrupt(what.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        let message = if code == ErrorCode::Internal {
+            tracing::error!(error = %self, "request failed");
+            "internal error; it has been logged".to_owned()
+        } else {
+            self.to_string()
+        };
+        let status =
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(ErrorBody { code, message })).into_response();
+        match &self {
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            AppError::Unauthenticated | AppError::SessionExpired => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,204 @@
+//! Reading the change log for one user: one indexed scan per page, then the
+//! current records of the page fetched in bulk, one query per kind.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use claimdesk_api::sync::{Change, Entity, EntityKind, SyncPage};
+use sqlx::{Connection, SqliteConnection};
+
+use crate::access::Viewer;
+use crate::changes::Op;
+use crate::error::{AppError, AppResult};
+use crate::records::{self, Selection};
+
+/// Rows after `?1` up to `?2` that concern user `?3` (of étude `?4`), at most `?5`.
+///
+/// Upserts and deletes reach whoever sees the entity's scope now; a
+/// revocation reaches its audience only if nothing else still opens the
+/// entity to them.
+const FEED: &str = "\
+WITH granted_procedures AS (SELECT g.procedure_id AS id FROM grants g \
+        WHERE g.procedure_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)), \
+     granted_dossiers AS (SELECT g.dossier_id AS id FROM grants g \
+        WHERE g.dossier_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)) \
+SELECT seq, kind, entity_id, op FROM changes \
+WHERE seq > ?1 AND seq <= ?2 AND CASE \
+    WHEN op = 'revoke' THEN \
+        (audience_user_id = ?3 OR audience_etude_id = ?4) \
+        AND NOT (COALESCE(scope_procedure_id IN (SELECT id FROM granted_procedures), 0) \
+                 OR COALESCE(scope_dossier_id IN (SELECT id FROM granted_dossiers), 0)) \
+    ELSE \
+        COALESCE(scope_procedure_id IN (SELECT id FROM granted_procedures), 0) \
+        OR COALESCE(scope_dossier_id IN (SELECT id FROM granted_dossiers), 0) \
+    END \
+ORDER BY seq LIMIT ?5";
+
+const CURSOR_VERSION: &str = "c1";
+
+/// `base64url("c1:<database instance>:<user>:<seq>")`: tied to one database
+/// and one user so that neither a reset server nor a borrowed cursor can
+/// silently skip changes.
+pub(crate) fn encode_cursor(instance: &str, user_id: i64, seq: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}:{instance}:{user_id}:{seq}"))
+}
+
+pub(crate) fn decode_cursor(text: &str, instance: &str, user_id: i64) -> AppResult<i64> {
+    let garbage = || {
+        AppError::InvalidCursor(
+            "this sync cursor is not one this server issued; sync again without a cursor"
+                .to_owned(),
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| garbage())?;
+    let plain = String::from_utf8(bytes).map_err(|_| garbage())?;
+    let mut parts = plain.split(':');
+    let (Some(version), Some(cursor_instance), Some(user), Some(seq), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(garbage());
+    };
+    if version != CURSOR_VERSION {
+        return Err(garbage());
+    }
+    let user: i64 = user.parse().map_err(|_| garbage())?;
+    let seq: i64 = seq.parse().map_err(|_| garbage())?;
+    if seq < 0 {
+        return Err(garbage());
+    }
+    if cursor_instance != instance {
+        return Err(AppError::InvalidCursor(
+            "this sync cursor comes from another server database; sync again without a cursor"
+                .to_owned(),
+        ));
+    }
+    if user != user_id {
+        return Err(AppError::InvalidCursor(
+            "this sync cursor belongs to another user".to_owned(),
+        ));
+    }
+    Ok(seq)
+}
+
+#[derive(sqlx::FromRow)]
+struct FeedRow {
+    seq: i64,
+    kind: String,
+    entity_id: i64,
+    op: String,
+}
+
+pub(crate) async fn page(
+    conn: &mut SqliteConnection,
+    viewer: &Viewer,
+    instance: &str,
+    cursor: Option<&str>,
+    limit: u32,
+) -> AppResult<SyncPage> {
+    let after = match cursor {
+        Some(text) => decode_cursor(text, instance, viewer.user_id)?,
+        None => 0,
+    };
+    // One snapshot for the bound, the scan and the records.
+    let mut tx = conn.begin().await?;
+    let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut rows: Vec<FeedRow> = sqlx::query_as(FEED)
+        .bind(after)
+        .bind(last)
+        .bind(viewer.user_id)
+        .bind(viewer.etude_id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&mut *tx)
+        .await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last().map_or(after, |r| r.seq)
+    } else {
+        last.max(after)
+    };
+
+    let mut parsed = Vec::with_capacity(rows.len());
+    let mut wanted: HashMap<EntityKind, Vec<i64>> = HashMap::new();
+    for row in rows {
+        let kind = EntityKind::parse(&row.kind)
+            .ok_or_else(|| AppError::corrupt(format!("changes.kind: {:?}", row.kind)))?;
+        let op = Op::parse(&row.op)
+            .ok_or_else(|| AppError::corrupt(format!("changes.op: {:?}", row.op)))?;
+        if op == Op::Upsert {
+            wanted.entry(kind).or_default().push(row.entity_id);
+        }
+        parsed.push((kind, row.entity_id, op));
+    }
+    let mut entities: HashMap<(EntityKind, i64), Entity> = HashMap::new();
+    for (kind, ids) in &wanted {
+        let selection = Selection::ids(ids);
+        match kind {
+            EntityKind::Procedure => {
+                for p in records::procedures(&mut tx, selection).await? {
+                    entities.insert((*kind, p.id), Entity::Procedure(p));
+                }
+            }
+            EntityKind::Claim => {
+                for c in records::claims(&mut tx, selection).await? {
+                    entities.insert((*kind, c.id), Entity::Claim(c));
+                }
+            }
+            EntityKind::Dossier => {
+                for d in records::dossiers(&mut tx, selection).await? {
+                    entities.insert((*kind, d.id), Entity::Dossier(d));
+                }
+            }
+            EntityKind::Installment => {
+                for i in records::installments(&mut tx, selection).await? {
+                    entities.insert((*kind, i.id), Entity::Installment(i));
+                }
+            }
+        }
+    }
+    tx.rollback().await?;
+
+    let changes = parsed
+        .into_iter()
+        .map(|(kind, id, op)| match op {
+            Op::Upsert => match entities.remove(&(kind, id)) {
+                Some(entity) => Change::Upsert { entity },
+                // Cannot happen within one snapshot; if it did, the entity is
+                // gone and the client should drop it.
+                None => Change::Delete { kind, id },
+            },
+            Op::Delete | Op::Revoke => Change::Delete { kind, id },
+        })
+        .collect();
+    Ok(SyncPage {
+        changes,
+        next_cursor: encode_cursor(instance, viewer.user_id, next),
+        more,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_strangers() {
+        let c = encode_cursor("abc", 7, 42);
+        assert_eq!(decode_cursor(&c, "abc", 7).unwrap(), 42);
+        assert!(matches!(
+            decode_cursor(&c, "abc", 8),
+            Err(AppError::InvalidCursor(m)) if m.contains("another user")
+        ));
+        assert!(decode_cursor(&c, "xyz", 7).is_err());
+        for junk in ["", "!!!", "Zm9v", &URL_SAFE_NO_PAD.encode("c1:abc:7:-1")] {
+            assert!(decode_cursor(junk, "abc", 7).is_err(), "{junk}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! HTTP handlers, one module per area, and the router that serves them.
+
+pub(crate) mod admin;
+pub(crate) mod auth;
+pub(crate) mod reads;
+pub(crate) mod sync;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+use claimdesk_api::routes;
+use serde::Serialize;
+use tower_http::trace::TraceLayer;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::extract::{Json, MAX_BODY_BYTES};
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route(routes::HEALTH, get(health))
+        .route(routes::OPENAPI, get(openapi))
+        .route(routes::LOGIN, post(auth::login))
+        .route(routes::REFRESH, post(auth::refresh))
+        .route(routes::LOGOUT, post(auth::logout))
+        .route(routes::ACTIVATE, post(auth::activate))
+        .route(routes::ME, get(auth::me))
+        .route(routes::SYNC, get(sync::sync))
+        .route(routes::PROCEDURES, get(reads::procedures))
+        .route(routes::PROCEDURE, get(reads::procedure))
+        .route(routes::PROCEDURE_CLAIMS, get(reads::procedure_claims))
+        .route(routes::CLAIMS, get(reads::claims))
+        .route(routes::CLAIM, get(reads::claim))
+        .route(routes::DOSSIERS, get(reads::dossiers))
+        .route(routes::DOSSIER, get(reads::dossier))
+        .route(
+            routes::DOSSIER_INSTALLMENTS,
+            get(reads::dossier_installments),
+        )
+        .route(routes::ADMIN_CLAIMS, post(admin::add_claim))
+        .route(routes::ADMIN_CLAIM, delete(admin::delete_claim))
+        .route(routes::ADMIN_CLAIM_DECISION, post(admin::decide_claim))
+        .route(routes::ADMIN_PROCEDURE_STAGE, post(admin::change_stage))
+        .route(routes::ADMIN_GRANTS, post(admin::grant))
+        .route(routes::ADMIN_GRANTS_REVOKE, post(admin::revoke))
+        .route(routes::ADMIN_ACTIVATION_CODES, post(admin::activation_code))
+        .fallback(not_found)
+        // Applies to the routes above, so it comes after them.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Health {
+    /// Always `ok` when the server answers.
+    pub status: &'static str,
+}
+
+#[utoipa::path(get, path = routes::HEALTH, tag = "meta",
+    responses((status = 200, description = "The server is up", body = Health)))]
+pub(crate) async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+#[utoipa::path(get, path = routes::OPENAPI, tag = "meta",
+    responses((status = 200, description = "This document", content_type = "application/json")))]
+pub(crate) async fn openapi() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        crate::openapi::document_json(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}

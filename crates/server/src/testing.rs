@@ -1,0 +1,161 @@
+//! A real server on a loopback port over a temporary data directory, for the
+//! tests of this crate and of the clients.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::{App, demo};
+
+struct Running {
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    app: App,
+    config: Config,
+    running: Option<Running>,
+    // Dropped last: removes the data directory when a temporary one was made.
+    _temp: Option<TempDir>,
+}
+
+impl TestServer {
+    /// A fresh temporary data directory with the demo data, listening on
+    /// 127.0.0.1 at a free port.
+    pub async fn start_demo() -> TestServer {
+        let temp = tempfile::Builder::new()
+            .prefix("claimdesk-server-")
+            .tempdir()
+            .expect("a temporary directory");
+        let config = Config::new(temp.path());
+        TestServer::start(config, Some(temp)).await
+    }
+
+    /// Like [`start_demo`](Self::start_demo) but with this configuration
+    /// (its data directory, clock, limits); the demo data is loaded there too
+    /// unless it already is.
+    pub async fn start_with(config: Config) -> TestServer {
+        TestServer::start(config, None).await
+    }
+
+    async fn start(config: Config, temp: Option<TempDir>) -> TestServer {
+        let app = App::open(config.clone())
+            .await
+            .expect("the test server opens its database");
+        app.load_demo().await.expect("the demo data loads");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let addr = listener.local_addr().expect("a bound address");
+        let running = serve(&app, listener);
+        TestServer {
+            base_url: format!("http://{addr}"),
+            addr,
+            data_dir: config.data_dir.clone(),
+            app,
+            config,
+            running: Some(running),
+            _temp: temp,
+        }
+    }
+
+    /// The opened server, to change data or sign in without HTTP.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// `base_url` followed by `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Stops listening and closes the database; the data stays.
+    pub async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = running.shutdown.send(());
+            let mut task = running.task;
+            // Connections a client keeps open must not hold the test forever.
+            if tokio::time::timeout(Duration::from_secs(5), &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+                let _ = task.await;
+            }
+            self.app.close().await;
+        }
+    }
+
+    /// Stops if running, then serves the same data directory on the same port.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.app = App::open(self.config.clone())
+            .await
+            .expect("the test server reopens its database");
+        let mut attempts = 0;
+        let listener = loop {
+            match TcpListener::bind(self.addr).await {
+                Ok(listener) => break listener,
+                Err(e) if attempts < 50 => {
+                    attempts += 1;
+                    tracing::debug!(error = %e, "port not free yet");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot listen again on {}: {e}", self.addr),
+            }
+        };
+        self.running = Some(serve(&self.app, listener));
+    }
+
+    /// A session token of a demo account.
+    pub async fn token_for(&self, email: &str) -> String {
+        self.app
+            .login(email, demo::PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("demo account {email} signs in: {e}"))
+            .token
+    }
+
+    /// A session token of the agency account (`agence@demo.claimdesk.fr`).
+    pub async fn admin_token(&self) -> String {
+        self.token_for(demo::ADMIN_USER).await
+    }
+}
+
+fn serve(app: &App, listener: TcpListener) -> Running {
+    let (shutdown, signal) = oneshot::channel::<()>();
+    let service = app
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = signal.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "test server stopped");
+        }
+    });
+    Running { shutdown, task }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = running.shutdown.send(());
+            running.task.abort();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Calling the router directly (no socket) against a real SQLite file.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use claimdesk_server::{App, Config, TestClock, demo};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub struct Harness {
+    pub app: App,
+    pub clock: Arc<TestClock>,
+    pub dir: TempDir,
+    router: Router,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+}
+
+impl Harness {
+    pub async fn demo() -> Harness {
+        Harness::with(|_| {}).await
+    }
+
+    pub async fn with(adjust: impl FnOnce(&mut Config)) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = TestClock::starting_now();
+        let mut config = Config::new(dir.path()).with_clock(clock.clone());
+        adjust(&mut config);
+        let app = App::open(config).await.unwrap();
+        app.load_demo().await.unwrap();
+        Harness::around(app, clock, dir)
+    }
+
+    pub fn around(app: App, clock: Arc<TestClock>, dir: TempDir) -> Harness {
+        let router = app
+            .router()
+            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 10], 40000))));
+        Harness {
+            app,
+            clock,
+            dir,
+            router,
+        }
+    }
+
+    /// Signs in with the demo password.
+    pub async fn token(&self, email: &str) -> String {
+        self.app.login(email, demo::PASSWORD).await.unwrap().token
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        };
+        self.send(request.unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+}
