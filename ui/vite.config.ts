@@ -24,10 +24,11 @@ export default defineConfig({
     // Tauri's CSP forbids inline scripts; keep every asset a file of its own.
     assetsInlineLimit: 0,
   },
+  // Tests run the browser build of Svelte, so runes are real proxies and signals as in the app.
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {
     include: ['src/**/*.test.ts'],
-    environment: 'node',
+    environment: 'happy-dom',
     env: { TZ: 'Europe/Paris' },
   },
 });

@@ -24,7 +24,9 @@ describe('toCommandError', () => {
 
 describe('what the UI says', () => {
   it('is chosen by the code, never by the message', () => {
-    expect(errorMessageKey({ code: 'rate_limited', message: 'invalid credentials' })).toBe('error.rate_limited');
+    expect(errorMessageKey({ code: 'rate_limited', message: 'invalid credentials' })).toBe(
+      'error.rate_limited',
+    );
     expect(errorMessageKey({ code: 'keyring', message: '' })).toBe('error.keyring');
   });
 

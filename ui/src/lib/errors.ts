@@ -60,8 +60,6 @@ export function errorMessageKey(error: CommandError): MessageKey {
 /** Errors after which the user has to sign in again. */
 export function needsSignIn(error: CommandError): boolean {
   return (
-    error.code === 'unauthenticated' ||
-    error.code === 'session_expired' ||
-    error.code === 'not_signed_in'
+    error.code === 'unauthenticated' || error.code === 'session_expired' || error.code === 'not_signed_in'
   );
 }

@@ -120,13 +120,26 @@ describe('search as you type', () => {
   });
 
   it('searches the fake store by SIREN, name and dossier reference', async () => {
-    fake.status.user = { id: 1, email: 'e', display_name: 'E', role: 'etude', etude_name: null, company_name: null };
+    fake.status.user = {
+      id: 1,
+      email: 'e',
+      display_name: 'E',
+      role: 'etude',
+      etude_name: null,
+      company_name: null,
+    };
     fake.data.procedures = [
       {
         id: 7,
         kind: 'Sauvegarde',
         stage: 'observation',
-        debtor: { name: 'Garage du Rhône', siren: '732829320', rcs: 'RCS Lyon 732 829 320', legal_form: 'SAS', address: 'Lyon' },
+        debtor: {
+          name: 'Garage du Rhône',
+          siren: '732829320',
+          rcs: 'RCS Lyon 732 829 320',
+          legal_form: 'SAS',
+          address: 'Lyon',
+        },
         tribunal: 'Tribunal de commerce de Lyon',
         judgment_date: '2026-01-10',
         bodacc_date: null,

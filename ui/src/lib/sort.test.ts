@@ -20,22 +20,52 @@ const names = (list: Row[]) => list.map((r) => r.name);
 
 describe('sortRows', () => {
   it('sorts amounts by value, not as text', () => {
-    expect(names(sortRows(rows, (r) => r.amount, 'money', 'asc'))).toEqual(['etude a', 'alpha', 'Étude B', 'Zeta']);
-    expect(names(sortRows(rows, (r) => r.amount, 'money', 'desc'))).toEqual(['Zeta', 'Étude B', 'alpha', 'etude a']);
+    expect(names(sortRows(rows, (r) => r.amount, 'money', 'asc'))).toEqual([
+      'etude a',
+      'alpha',
+      'Étude B',
+      'Zeta',
+    ]);
+    expect(names(sortRows(rows, (r) => r.amount, 'money', 'desc'))).toEqual([
+      'Zeta',
+      'Étude B',
+      'alpha',
+      'etude a',
+    ]);
   });
 
   it('sorts text the French way, ignoring case and accents', () => {
-    expect(names(sortRows(rows, (r) => r.name, 'text', 'asc'))).toEqual(['alpha', 'etude a', 'Étude B', 'Zeta']);
+    expect(names(sortRows(rows, (r) => r.name, 'text', 'asc'))).toEqual([
+      'alpha',
+      'etude a',
+      'Étude B',
+      'Zeta',
+    ]);
   });
 
   it('puts missing values last in both directions', () => {
-    expect(names(sortRows(rows, (r) => r.date, 'date', 'asc'))).toEqual(['Zeta', 'etude a', 'Étude B', 'alpha']);
-    expect(names(sortRows(rows, (r) => r.date, 'date', 'desc'))).toEqual(['Étude B', 'etude a', 'Zeta', 'alpha']);
+    expect(names(sortRows(rows, (r) => r.date, 'date', 'asc'))).toEqual([
+      'Zeta',
+      'etude a',
+      'Étude B',
+      'alpha',
+    ]);
+    expect(names(sortRows(rows, (r) => r.date, 'date', 'desc'))).toEqual([
+      'Étude B',
+      'etude a',
+      'Zeta',
+      'alpha',
+    ]);
   });
 
   it('is stable and leaves its input alone', () => {
     const copy = [...rows];
-    expect(names(sortRows(rows, (r) => r.n, 'number', 'asc'))).toEqual(['Zeta', 'Étude B', 'etude a', 'alpha']);
+    expect(names(sortRows(rows, (r) => r.n, 'number', 'asc'))).toEqual([
+      'Zeta',
+      'Étude B',
+      'etude a',
+      'alpha',
+    ]);
     expect(rows).toEqual(copy);
   });
 });

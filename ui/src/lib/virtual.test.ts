@@ -43,8 +43,18 @@ describe('computeWindow', () => {
   });
 
   it('handles short and empty lists and a viewport not measured yet', () => {
-    expect(computeWindow({ ...base, count: 3, scrollTop: 0 })).toEqual({ start: 0, end: 3, offset: 0, total: 108 });
-    expect(computeWindow({ ...base, count: 0, scrollTop: 0 })).toEqual({ start: 0, end: 0, offset: 0, total: 0 });
+    expect(computeWindow({ ...base, count: 3, scrollTop: 0 })).toEqual({
+      start: 0,
+      end: 3,
+      offset: 0,
+      total: 108,
+    });
+    expect(computeWindow({ ...base, count: 0, scrollTop: 0 })).toEqual({
+      start: 0,
+      end: 0,
+      offset: 0,
+      total: 0,
+    });
     const unmeasured = computeWindow({ ...base, count: 50_000, scrollTop: 0, viewportHeight: 0 });
     expect(unmeasured.start).toBe(0);
     expect(unmeasured.end).toBe(6);

@@ -25,7 +25,13 @@ export interface RowWindow {
   total: number;
 }
 
-export function computeWindow({ count, rowHeight, scrollTop, viewportHeight, overscan }: WindowInput): RowWindow {
+export function computeWindow({
+  count,
+  rowHeight,
+  scrollTop,
+  viewportHeight,
+  overscan,
+}: WindowInput): RowWindow {
   if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0, offset: 0, total: 0 };
   const total = count * rowHeight;
   const viewport = Math.max(0, viewportHeight);
@@ -38,7 +44,12 @@ export function computeWindow({ count, rowHeight, scrollTop, viewportHeight, ove
 }
 
 /** The scroll offset that brings row `index` fully into view, moving as little as possible. */
-export function scrollToReveal(index: number, rowHeight: number, scrollTop: number, viewportHeight: number): number {
+export function scrollToReveal(
+  index: number,
+  rowHeight: number,
+  scrollTop: number,
+  viewportHeight: number,
+): number {
   const rowTop = index * rowHeight;
   const rowBottom = rowTop + rowHeight;
   if (rowTop < scrollTop) return rowTop;

@@ -55,7 +55,7 @@ export const en: Catalogue = {
   'status.sync_done': 'Synced: {applied} changes in {seconds} s',
 
   'search.label': 'Search',
-  'search.placeholder': 'Procedure, debtor, SIREN, dossier… (Ctrl+K)',
+  'search.placeholder': 'Name, SIREN, dossier… (Ctrl+K)',
   'search.results_label': 'Search results',
   'search.searching': 'Searching…',
   'search.no_results': 'No results for “{query}”',
@@ -206,8 +206,10 @@ export const en: Catalogue = {
   'role.admin': 'Agency',
 
   'error.title': 'Something went wrong',
-  'error.bad_request': 'The request could not be processed. Try again; if it keeps failing, contact your account manager.',
-  'error.invalid_body': 'The app and the server no longer understand each other. Update the app, then try again.',
+  'error.bad_request':
+    'The request could not be processed. Try again; if it keeps failing, contact your account manager.',
+  'error.invalid_body':
+    'The app and the server no longer understand each other. Update the app, then try again.',
   'error.unsupported_media_type':
     'The app and the server no longer understand each other. Update the app, then try again.',
   'error.payload_too_large': 'What you are sending is too large. Make it smaller, then try again.',

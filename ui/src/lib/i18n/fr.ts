@@ -56,7 +56,7 @@ export const fr = {
   'status.sync_done': 'Synchronisé : {applied} modifications en {seconds} s',
 
   'search.label': 'Rechercher',
-  'search.placeholder': 'Procédure, débiteur, SIREN, dossier… (Ctrl+K)',
+  'search.placeholder': 'Nom, SIREN, dossier… (Ctrl+K)',
   'search.results_label': 'Résultats de la recherche',
   'search.searching': 'Recherche…',
   'search.no_results': 'Aucun résultat pour « {query} »',
@@ -173,8 +173,7 @@ export const fr = {
   'about.user': 'Compte',
   'about.last_sync': 'Dernière synchronisation',
   'about.local_data': 'Données sur cet ordinateur',
-  'about.counts':
-    '{procedures} procédures, {claims} créances, {dossiers} dossiers, {installments} échéances',
+  'about.counts': '{procedures} procédures, {claims} créances, {dossiers} dossiers, {installments} échéances',
   'about.shortcuts': 'Raccourcis clavier',
   'about.shortcut_search': 'Ctrl+K : rechercher',
   'about.shortcut_back': 'Alt+← : revenir à l’écran précédent',
@@ -220,8 +219,7 @@ export const fr = {
   'error.payload_too_large': 'L’envoi est trop volumineux. Réduisez sa taille, puis réessayez.',
   'error.validation_failed': 'Une des valeurs saisies est refusée. Vérifiez les champs, puis réessayez.',
   'error.unauthenticated': 'Votre session n’est plus reconnue. Reconnectez-vous pour continuer.',
-  'error.invalid_credentials':
-    'Adresse e-mail ou mot de passe incorrect. Vérifiez-les, puis réessayez.',
+  'error.invalid_credentials': 'Adresse e-mail ou mot de passe incorrect. Vérifiez-les, puis réessayez.',
   'error.session_expired': 'Votre session a expiré. Reconnectez-vous pour continuer.',
   'error.forbidden':
     'Votre compte n’a pas accès à cette information. Contactez votre gestionnaire si vous pensez que c’est une erreur.',

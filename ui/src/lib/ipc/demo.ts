@@ -46,12 +46,57 @@ function isoDate(base: Date, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-const NAMES = ['Boulangerie', 'Transports', 'Menuiserie', 'Garage', 'Imprimerie', 'Textiles', 'Bâtiment', 'Restaurant', 'Librairie', 'Serrurerie'];
-const PLACES = ['du Rhône', 'de la Loire', 'des Alpes', 'Lyonnais', 'de Provence', 'du Nord', 'Atlantique', 'de Bretagne', 'Parisien', 'd’Alsace'];
-const CITIES = ['Lyon', 'Paris', 'Marseille', 'Lille', 'Nantes', 'Bordeaux', 'Strasbourg', 'Rennes', 'Grenoble', 'Toulouse'];
+const NAMES = [
+  'Boulangerie',
+  'Transports',
+  'Menuiserie',
+  'Garage',
+  'Imprimerie',
+  'Textiles',
+  'Bâtiment',
+  'Restaurant',
+  'Librairie',
+  'Serrurerie',
+];
+const PLACES = [
+  'du Rhône',
+  'de la Loire',
+  'des Alpes',
+  'Lyonnais',
+  'de Provence',
+  'du Nord',
+  'Atlantique',
+  'de Bretagne',
+  'Parisien',
+  'd’Alsace',
+];
+const CITIES = [
+  'Lyon',
+  'Paris',
+  'Marseille',
+  'Lille',
+  'Nantes',
+  'Bordeaux',
+  'Strasbourg',
+  'Rennes',
+  'Grenoble',
+  'Toulouse',
+];
 const FORMS = ['SAS', 'SARL', 'SA', 'EURL'];
-const KINDS: ProcedureKind[] = ['Sauvegarde', 'SauvegardeAcceleree', 'RedressementJudiciaire', 'LiquidationJudiciaire', 'LiquidationJudiciaireSimplifiee'];
-const CREDITORS = ['Banque Populaire Rhône', 'Crédit Lyonnais Entreprises', 'Société Générale Factoring', 'BNP Paribas Lease', 'Caisse d’Épargne Loire'];
+const KINDS: ProcedureKind[] = [
+  'Sauvegarde',
+  'SauvegardeAcceleree',
+  'RedressementJudiciaire',
+  'LiquidationJudiciaire',
+  'LiquidationJudiciaireSimplifiee',
+];
+const CREDITORS = [
+  'Banque Populaire Rhône',
+  'Crédit Lyonnais Entreprises',
+  'Société Générale Factoring',
+  'BNP Paribas Lease',
+  'Caisse d’Épargne Loire',
+];
 const NATURES: ClaimNature[] = ['privileged', 'secured', 'unsecured'];
 const STATUSES: AdmissionStatus[] = ['pending', 'admitted', 'partly_admitted', 'rejected', 'disputed'];
 
@@ -70,7 +115,11 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
   const procedures: Procedure[] = [];
   for (let id = 1; id <= procedureCount; id++) {
     const city = pick(rng, CITIES);
-    const siren = luhnSiren(String(30000000 + id * 7919).slice(-8).padStart(8, '1'));
+    const siren = luhnSiren(
+      String(30000000 + id * 7919)
+        .slice(-8)
+        .padStart(8, '1'),
+    );
     const debtor: Company = {
       name: `${pick(rng, NAMES)} ${pick(rng, PLACES)} ${id}`,
       siren,
@@ -124,7 +173,11 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
       late: rng() < 0.05,
       admission,
       admitted_amount:
-        admission === 'admitted' ? centsToMoney(total) : admission === 'partly_admitted' ? centsToMoney(total / 2n) : null,
+        admission === 'admitted'
+          ? centsToMoney(total)
+          : admission === 'partly_admitted'
+            ? centsToMoney(total / 2n)
+            : null,
       decision_date: admission === 'pending' ? null : isoDate(base, Math.floor(rng() * 60)),
     });
   }
@@ -142,7 +195,8 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
       opened_on: procedure.judgment_date,
       principal: claim.declared.principal,
       balance: claim.declared.total,
-      guarantees: index === 0 ? [{ guarantor_name: 'M. Marc Caution', amount: '50000.00', ends_on: '2031-12-31' }] : [],
+      guarantees:
+        index === 0 ? [{ guarantor_name: 'M. Marc Caution', amount: '50000.00', ends_on: '2031-12-31' }] : [],
     };
   });
   const installments: Installment[] = dossiers.flatMap((d, index) =>
@@ -193,7 +247,14 @@ export function demoIpc(): FakeIpc {
       fake.emitProgress({ pages: page, applied: page * 500, more: page < 3 });
     }
     fake.status.last_sync = new Date().toISOString();
-    const report = { applied: 1500, procedures: procedureCount, claims: claimCount, dossiers: 3, installments: 36, duration_ms: 912 };
+    const report = {
+      applied: 1500,
+      procedures: procedureCount,
+      claims: claimCount,
+      dossiers: 3,
+      installments: 36,
+      duration_ms: 912,
+    };
     fake.emitState({ online: true, syncing: false, last_sync: fake.status.last_sync });
     fake.emitDone(report);
     return report;

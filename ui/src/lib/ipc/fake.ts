@@ -68,8 +68,9 @@ type Listeners = {
   done: Set<(r: SyncReport) => void>;
 };
 
+/** A copy through JSON, as values cross to and from the real shell. */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 export class FakeIpc implements Ipc {
@@ -138,10 +139,9 @@ export class FakeIpc implements Ipc {
 
   login(args: LoginArgs): Promise<User> {
     return this.answer('login', { ...args, password: '***' }, () => {
-      const account = this.accounts.find(
-        (a) => a.user.email === args.email && a.password === args.password,
-      );
-      if (!account) throw { code: 'invalid_credentials', message: 'wrong e-mail or password' } satisfies CommandError;
+      const account = this.accounts.find((a) => a.user.email === args.email && a.password === args.password);
+      if (!account)
+        throw { code: 'invalid_credentials', message: 'wrong e-mail or password' } satisfies CommandError;
       this.status.user = account.user;
       this.status.server_url = args.server;
       return account.user;
@@ -170,8 +170,16 @@ export class FakeIpc implements Ipc {
     return this.answer('syncNow', undefined, async () => {
       this.requireUser();
       if (this.syncHandler) return this.syncHandler();
-      if (!this.status.online) throw { code: 'offline', message: 'server unreachable' } satisfies CommandError;
-      const report: SyncReport = { applied: 0, procedures: 0, claims: 0, dossiers: 0, installments: 0, duration_ms: 1 };
+      if (!this.status.online)
+        throw { code: 'offline', message: 'server unreachable' } satisfies CommandError;
+      const report: SyncReport = {
+        applied: 0,
+        procedures: 0,
+        claims: 0,
+        dossiers: 0,
+        installments: 0,
+        duration_ms: 1,
+      };
       this.status.last_sync = new Date().toISOString();
       this.emitState({ online: true, syncing: false, last_sync: this.status.last_sync });
       this.emitDone(report);
@@ -249,21 +257,44 @@ export class FakeIpc implements Ipc {
     const compact = needle.replace(/ /g, '');
     const hits: SearchHit[] = [];
     const matches = (...fields: string[]) =>
-      fields.some((f) => f.toLowerCase().includes(needle) || (compact.length > 0 && f.replace(/ /g, '') === compact));
+      fields.some(
+        (f) => f.toLowerCase().includes(needle) || (compact.length > 0 && f.replace(/ /g, '') === compact),
+      );
     for (const p of this.data.procedures) {
       if (hits.length >= limit) return hits;
       if (matches(p.debtor.name, p.debtor.siren, p.tribunal))
-        hits.push({ kind: 'procedure', id: p.id, reference: null, procedure_id: p.id, title: p.debtor.name, subtitle: `SIREN ${p.debtor.siren} · ${p.tribunal}` });
+        hits.push({
+          kind: 'procedure',
+          id: p.id,
+          reference: null,
+          procedure_id: p.id,
+          title: p.debtor.name,
+          subtitle: `SIREN ${p.debtor.siren} · ${p.tribunal}`,
+        });
     }
     for (const d of this.data.dossiers) {
       if (hits.length >= limit) return hits;
       if (matches(d.reference, d.debtor.name, d.debtor.siren))
-        hits.push({ kind: 'dossier', id: d.id, reference: d.reference, procedure_id: d.procedure_id, title: d.reference, subtitle: d.debtor.name });
+        hits.push({
+          kind: 'dossier',
+          id: d.id,
+          reference: d.reference,
+          procedure_id: d.procedure_id,
+          title: d.reference,
+          subtitle: d.debtor.name,
+        });
     }
     for (const c of this.data.claims) {
       if (hits.length >= limit) return hits;
       if (matches(c.dossier_reference, c.creditor))
-        hits.push({ kind: 'claim', id: c.id, reference: c.dossier_reference, procedure_id: c.procedure_id, title: c.dossier_reference, subtitle: c.creditor });
+        hits.push({
+          kind: 'claim',
+          id: c.id,
+          reference: c.dossier_reference,
+          procedure_id: c.procedure_id,
+          title: c.dossier_reference,
+          subtitle: c.creditor,
+        });
     }
     return hits;
   }

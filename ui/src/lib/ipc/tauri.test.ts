@@ -20,7 +20,13 @@ describe('TauriIpc', () => {
     const shell = new TauriIpc();
     await shell.appStatus();
     await shell.login({ server: 'http://s', email: 'e@x.fr', password: 'pw' });
-    await shell.activate({ server: 'http://s', reference: 'D-1', code: 'ABC', email: 'e@x.fr', password: 'pw' });
+    await shell.activate({
+      server: 'http://s',
+      reference: 'D-1',
+      code: 'ABC',
+      email: 'e@x.fr',
+      password: 'pw',
+    });
     await shell.logout();
     await shell.syncNow();
     await shell.procedures();
@@ -61,7 +67,11 @@ describe('TauriIpc', () => {
     const progress = vi.fn();
     const state = vi.fn();
     const done = vi.fn();
-    const stops = [await shell.onSyncProgress(progress), await shell.onSyncState(state), await shell.onSyncDone(done)];
+    const stops = [
+      await shell.onSyncProgress(progress),
+      await shell.onSyncState(state),
+      await shell.onSyncDone(done),
+    ];
     expect(listen.mock.calls.map((c) => c[0])).toEqual(['sync://progress', 'sync://state', 'sync://done']);
     expect(Object.values(EVENTS)).toEqual(['sync://progress', 'sync://state', 'sync://done']);
 

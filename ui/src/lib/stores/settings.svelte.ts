@@ -27,7 +27,8 @@ export class SettingsStore {
   /** Saves and applies `next`; false (with `error` set) when the shell refused it. */
   async save(next: Settings): Promise<boolean> {
     try {
-      this.value = await this.ipc.setSettings(next);
+      // A plain copy: what crosses to the shell must not be a reactive proxy.
+      this.value = await this.ipc.setSettings($state.snapshot(next));
       this.error = null;
       setLanguage(this.value.language);
       return true;
@@ -40,6 +41,6 @@ export class SettingsStore {
   /** Switches at once; the choice is kept when the shell accepts it. */
   async switchLanguage(language: Language): Promise<void> {
     setLanguage(language);
-    if (this.value) await this.save({ ...this.value, language });
+    if (this.value) await this.save({ ...$state.snapshot(this.value), language });
   }
 }

@@ -13,7 +13,14 @@ const etude: User = {
   company_name: null,
 };
 
-const report: SyncReport = { applied: 12, procedures: 2, claims: 10, dossiers: 0, installments: 0, duration_ms: 340 };
+const report: SyncReport = {
+  applied: 12,
+  procedures: 2,
+  claims: 10,
+  dossiers: 0,
+  installments: 0,
+  duration_ms: 340,
+};
 
 let fake: FakeIpc;
 let status: StatusStore;
