@@ -1,1 +1,317 @@
-fn main() {}
+//! `claimdesk`: the command line over the client core. Each command is a call
+//! to [`claimdesk_client::Claimdesk`] and a rendering of its answer.
+
+mod render;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use claimdesk_client::{
+    Claimdesk, ClientError, DEFAULT_SERVER, Home, SyncOutcome, SyncProgress, http,
+};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "claimdesk",
+    version,
+    about = "Your claims and dossiers from the claimdesk central API, synced for offline use."
+)]
+struct Cli {
+    /// Central API address [default: the server last signed in to, else http://127.0.0.1:8620].
+    #[arg(long, global = true, env = "CLAIMDESK_SERVER", value_name = "URL")]
+    server: Option<String>,
+    /// Where the profile and the local stores live [default: the OS per-user data folder].
+    #[arg(long, global = true, env = "CLAIMDESK_HOME", value_name = "DIR")]
+    home: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sign in; the session token goes to the OS keyring.
+    Login {
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// First sign-in of a debtor or guarantor, with the code from their letter.
+    Activate {
+        /// The dossier reference printed on the letter.
+        #[arg(long)]
+        reference: String,
+        /// The activation code printed on the letter.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        email: String,
+        /// Read the new password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Bring the local store up to date with the server.
+    Sync,
+    /// The procedures you follow, with their claims' totals.
+    Procedures {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The claims of one procedure.
+    Claims {
+        #[arg(long, value_name = "ID")]
+        procedure: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A dossier by its reference.
+    Show {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Server, user, last sync and what the local store holds.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// End the session on the server and forget the token.
+    Logout,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CLAIMDESK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            let _ = e.print();
+            // Every failure exits 1, usage mistakes included, so scripts test one code.
+            return ExitCode::FAILURE;
+        }
+        Err(help_or_version) => {
+            let _ = help_or_version.print();
+            return ExitCode::SUCCESS;
+        }
+    };
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("claimdesk: {}", sentence(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One sentence for people, with the way out when there is one.
+fn sentence(e: &anyhow::Error) -> String {
+    let Some(client) = e.downcast_ref::<ClientError>() else {
+        return format!("{e:#}");
+    };
+    if client.needs_login() {
+        return match client {
+            ClientError::NotLoggedIn => {
+                "not logged in: run `claimdesk login --email <your email>` first".into()
+            }
+            other => format!("{other}: run `claimdesk login --email <your email>` again"),
+        };
+    }
+    match client {
+        ClientError::NeverSynced => "nothing has been synced yet: run `claimdesk sync`".into(),
+        other => other.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let home = Home::locate(cli.home.clone())?;
+    let mut desk = Claimdesk::open(home).await?;
+    match cli.command {
+        Command::Login {
+            ref email,
+            password_stdin,
+        } => {
+            let server = login_server(&cli, &desk)?;
+            let password = read_password(password_stdin, &format!("Password for {email}: "))?;
+            let user = desk.login(&server, email, &password).await?;
+            println!("{}", render::signed_in(&server, &user));
+        }
+        Command::Activate {
+            ref reference,
+            ref code,
+            ref email,
+            password_stdin,
+        } => {
+            let server = login_server(&cli, &desk)?;
+            let password = read_password(password_stdin, "Choose a password: ")?;
+            let user = desk
+                .activate(&server, reference, code, email, &password)
+                .await?;
+            println!("{}", render::signed_in(&server, &user));
+        }
+        Command::Sync => {
+            check_server(&cli, &desk)?;
+            let outcome = desk.sync(progress_printer()).await?;
+            match outcome {
+                SyncOutcome::Synced(report) => println!("{}", render::sync_summary(&report)),
+                SyncOutcome::Offline {
+                    server,
+                    last_synced_at: Some(at),
+                } => {
+                    eprintln!(
+                        "{} (the server {server} cannot be reached)",
+                        render::offline_notice(at)
+                    );
+                }
+                SyncOutcome::Offline {
+                    server,
+                    last_synced_at: None,
+                } => bail!("the server {server} cannot be reached and nothing has been synced yet"),
+            }
+        }
+        Command::Procedures { json } => {
+            check_server(&cli, &desk)?;
+            let procedures = desk.procedures().await?;
+            if json {
+                print_json(&procedures)?;
+            } else {
+                println!("{}", render::procedures(&procedures));
+            }
+        }
+        Command::Claims { procedure, json } => {
+            check_server(&cli, &desk)?;
+            let claims = desk.claims(procedure).await?;
+            if json {
+                print_json(&claims)?;
+            } else {
+                println!("{}", render::claims(&claims));
+            }
+        }
+        Command::Show {
+            ref reference,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            let shown = desk.show(reference).await?;
+            if json {
+                print_json(&shown)?;
+            } else {
+                println!("{}", render::shown(&shown));
+            }
+        }
+        Command::Status { json } => {
+            check_server(&cli, &desk)?;
+            let status = desk.status().await?;
+            if json {
+                print_json(&status)?;
+            } else {
+                println!("{}", render::status(&status));
+            }
+            if !status.online {
+                match status.last_synced_at {
+                    Some(at) => eprintln!("{}", render::offline_notice(at)),
+                    None => eprintln!("offline: the server {} cannot be reached", status.server),
+                }
+            }
+        }
+        Command::Logout => {
+            check_server(&cli, &desk)?;
+            let outcome = desk.logout().await?;
+            if outcome.server_reached {
+                println!("logged out of {}", outcome.server);
+            } else {
+                println!("logged out: the token is forgotten on this computer");
+                eprintln!(
+                    "the server {} was not reached; its session ends at its expiry",
+                    outcome.server
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The server to sign in to: `--server`, else the one last used, else the default.
+fn login_server(cli: &Cli, desk: &Claimdesk) -> anyhow::Result<String> {
+    let server = cli
+        .server
+        .as_deref()
+        .or(desk.server())
+        .unwrap_or(DEFAULT_SERVER);
+    Ok(http::normalize_server(server)?)
+}
+
+/// Commands on a session refuse a `--server` other than the session's, rather
+/// than showing one server's data under another's name.
+fn check_server(cli: &Cli, desk: &Claimdesk) -> anyhow::Result<()> {
+    let (Some(asked), Some(session)) = (cli.server.as_deref(), desk.session()) else {
+        return Ok(());
+    };
+    let asked = http::normalize_server(asked)?;
+    if asked != session.server {
+        bail!(
+            "signed in to {}, not {asked}: run `claimdesk --server {asked} login --email <your email>`",
+            session.server
+        );
+    }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool, prompt: &str) -> anyhow::Result<String> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).context("cannot read the password")?
+    } else {
+        bail!(
+            "no terminal to ask the password on: pass it on standard input with --password-stdin"
+        );
+    };
+    if password.is_empty() {
+        return Err(anyhow!("the password is empty"));
+    }
+    Ok(password)
+}
+
+/// Sync progress on standard error: one line rewritten in place on a
+/// terminal, a line per page otherwise.
+fn progress_printer() -> impl FnMut(SyncProgress) + Send {
+    let terminal = std::io::stderr().is_terminal();
+    move |p: SyncProgress| {
+        let mut err = std::io::stderr().lock();
+        let line = format!(
+            "syncing: page {}, {} changes applied{}",
+            p.pages,
+            p.changes_applied,
+            if p.more { "…" } else { "" }
+        );
+        let _ = if terminal {
+            write!(err, "\r\x1b[2K{line}")
+                .and_then(|()| if p.more { Ok(()) } else { writeln!(err) })
+        } else {
+            writeln!(err, "{line}")
+        };
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

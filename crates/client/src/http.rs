@@ -8,8 +8,9 @@ use claimdesk_api::auth::{ActivateRequest, LoginRequest, Session, User};
 use claimdesk_api::records::{ClaimPage, Dossier, DossierDetail, Installment, Procedure};
 use claimdesk_api::sync::SyncPage;
 use claimdesk_api::{ErrorBody, ErrorCode, routes};
+pub use reqwest::Method;
+use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -222,6 +223,27 @@ impl ApiClient {
         self.send::<(), T>(Method::GET, path, query, None).await
     }
 
+    /// Any call of the contract answered with a JSON body (agency changes and
+    /// routes not wrapped above).
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T> {
+        self.send(method, path, &[], body).await
+    }
+
+    /// Any call of the contract answered without a body (`204 No Content`).
+    pub async fn call_no_content<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<()> {
+        self.send_raw(method, path, &[], body).await.map(drop)
+    }
+
     async fn send<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
@@ -253,7 +275,11 @@ impl ApiClient {
                         _ => None,
                     };
                     let waits_too_long = retry_after.is_some_and(|d| d > MAX_HONOURED_RETRY_AFTER);
-                    if e.is_permanent() || tries >= self.retry.max_tries || waits_too_long {
+                    if e.is_permanent()
+                        || tries >= self.retry.max_tries
+                        || waits_too_long
+                        || !safe_to_repeat(&method, &e)
+                    {
                         return Err(e);
                     }
                     let delay = self.retry.delay(tries + 1, retry_after);
@@ -311,6 +337,22 @@ impl ApiClient {
             }
         }
     }
+}
+
+/// A request that may have reached the server is sent again only if doing it
+/// twice is harmless; a POST is repeated only when it surely was not processed.
+fn safe_to_repeat(method: &Method, e: &ClientError) -> bool {
+    if method.is_idempotent() {
+        return true;
+    }
+    matches!(
+        e,
+        ClientError::Offline { .. }
+            | ClientError::Api {
+                code: ErrorCode::RateLimited,
+                ..
+            }
+    )
 }
 
 /// reqwest's own message is generic ("error sending request"); the innermost
@@ -384,6 +426,17 @@ mod tests {
             policy.delay(2, Some(Duration::from_secs(3))),
             Duration::from_secs(3)
         );
+    }
+
+    #[test]
+    fn posts_are_repeated_only_when_surely_not_processed() {
+        let offline = ClientError::Offline { server: "s".into() };
+        assert!(safe_to_repeat(&Method::POST, &offline));
+        assert!(!safe_to_repeat(&Method::POST, &ClientError::Timeout));
+        assert!(safe_to_repeat(&Method::GET, &ClientError::Timeout));
+        let unavailable = api_error(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"");
+        assert!(!safe_to_repeat(&Method::POST, &unavailable));
+        assert!(safe_to_repeat(&Method::DELETE, &unavailable));
     }
 
     #[test]
