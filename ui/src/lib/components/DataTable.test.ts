@@ -1,4 +1,4 @@
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync, mount, unmount, type Component, type ComponentProps } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { locale } from '../i18n/index.svelte';
@@ -30,6 +30,10 @@ const columns: Column<Row>[] = [
   },
 ];
 
+// `mount` cannot infer a generic component's type parameter; name it.
+type TableProps = ComponentProps<typeof DataTable<Row>>;
+const RowTable = DataTable as unknown as Component<TableProps>;
+
 let component: ReturnType<typeof mount> | null = null;
 
 afterEach(() => {
@@ -40,7 +44,7 @@ afterEach(() => {
 
 function render(opened: Row[] = []) {
   locale.lang = 'fr';
-  component = mount(DataTable<Row>, {
+  component = mount(RowTable, {
     target: document.body,
     props: {
       rows,

@@ -41,11 +41,17 @@ export class StatusStore {
 
   /** Subscribes to the shell's events, then reads the current status. */
   async start(): Promise<void> {
-    this.unlisteners = await Promise.all([
+    const subscriptions = await Promise.allSettled([
       this.ipc.onSyncState((s) => this.applyState(s)),
       this.ipc.onSyncProgress((p) => this.applyProgress(p)),
       this.ipc.onSyncDone((r) => this.applyDone(r)),
     ]);
+    this.unlisteners = [];
+    for (const subscription of subscriptions) {
+      // Without events the app still works, only less live: go on and say why.
+      if (subscription.status === 'fulfilled') this.unlisteners.push(subscription.value);
+      else this.fail(toCommandError(subscription.reason));
+    }
     await this.refresh();
   }
 

@@ -52,6 +52,16 @@ describe('starting', () => {
     expect(fake.listenerCount()).toBe(0);
   });
 
+  it('still loads when the shell refuses an event subscription', async () => {
+    fake.onSyncProgress = () => Promise.reject({ code: 'forbidden', message: 'event not allowed' });
+    await status.start();
+    expect(status.loaded).toBe(true);
+    expect(status.user).toEqual(etude);
+    expect(fake.listenerCount()).toBe(2);
+    fake.emitState({ online: false, syncing: false, last_sync: null });
+    expect(status.online).toBe(false);
+  });
+
   it('is loaded even when the status cannot be read, with the reason kept', async () => {
     fake.failures.appStatus = { code: 'keyring', message: 'no secret service' };
     await status.start();
