@@ -100,7 +100,8 @@ pub(crate) async fn page(
     cursor: Option<&str>,
     limit: u32,
 ) -> AppResult<SyncPage> {
-    let after = match cursor {
+    // An empty cursor is a first sync, as an absent one.
+    let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
         Some(text) => decode_cursor(text, instance, viewer.user_id)?,
         None => 0,
     };

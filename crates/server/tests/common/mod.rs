@@ -62,6 +62,11 @@ impl Harness {
         }
     }
 
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use claimdesk_server::Clock;
+        self.clock.now()
+    }
+
     /// Signs in with the demo password.
     pub async fn token(&self, email: &str) -> String {
         self.app.login(email, demo::PASSWORD).await.unwrap().token

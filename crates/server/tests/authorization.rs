@@ -1,0 +1,567 @@
+//! The authorization matrix: every role × every endpoint × a resource the
+//! role may see and one it may not. What each role should see is derived
+//! here from the demo's business facts (appointment, company, guarantee),
+//! not from the grants the server reads, so the two are checked against each
+//! other.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::http::{Method, StatusCode, header};
+use claimdesk_api::routes::{self, path};
+use claimdesk_server::demo;
+use common::{Harness, Reply};
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+
+#[derive(Debug, Default)]
+struct Expected {
+    procedures: BTreeSet<i64>,
+    claims: BTreeSet<i64>,
+    dossiers: BTreeSet<String>,
+    installments: BTreeSet<i64>,
+}
+
+async fn oracle(h: &Harness) -> SqlitePool {
+    let file = h.dir.path().join("claimdesk.sqlite");
+    SqlitePool::connect(&format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .unwrap()
+}
+
+async fn ids(db: &SqlitePool, sql: &str, bind: Option<&str>) -> BTreeSet<i64> {
+    let mut q = sqlx::query_scalar::<_, i64>(sql);
+    if let Some(b) = bind {
+        q = q.bind(b.to_owned());
+    }
+    q.fetch_all(db).await.unwrap().into_iter().collect()
+}
+
+async fn refs(db: &SqlitePool, sql: &str, bind: Option<&str>) -> BTreeSet<String> {
+    let mut q = sqlx::query_scalar::<_, String>(sql);
+    if let Some(b) = bind {
+        q = q.bind(b.to_owned());
+    }
+    q.fetch_all(db).await.unwrap().into_iter().collect()
+}
+
+/// What a demo account sees by the business rules.
+async fn expected(db: &SqlitePool, email: &str) -> Expected {
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = ?")
+        .bind(email)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let e = Some(email);
+    match role.as_str() {
+        "etude" => Expected {
+            procedures: ids(db, "SELECT p.id FROM procedures p JOIN users u ON u.etude_id = p.etude_id WHERE u.email = ?", e).await,
+            claims: ids(db, "SELECT c.id FROM claims c JOIN procedures p ON p.id = c.procedure_id JOIN users u ON u.etude_id = p.etude_id WHERE u.email = ?", e).await,
+            ..Expected::default()
+        },
+        "debtor" => Expected {
+            procedures: ids(db, "SELECT p.id FROM procedures p JOIN users u ON u.company_id = p.company_id WHERE u.email = ?", e).await,
+            claims: ids(db, "SELECT c.id FROM claims c JOIN dossiers d ON d.id = c.dossier_id JOIN users u ON u.company_id = d.company_id WHERE u.email = ?", e).await,
+            dossiers: refs(db, "SELECT d.reference FROM dossiers d JOIN users u ON u.company_id = d.company_id WHERE u.email = ?", e).await,
+            installments: ids(db, "SELECT i.id FROM installments i JOIN dossiers d ON d.id = i.dossier_id JOIN users u ON u.company_id = d.company_id WHERE u.email = ?", e).await,
+        },
+        "guarantor" => {
+            let guaranteed = "SELECT g.dossier_id FROM guarantees g JOIN users u ON u.display_name = g.guarantor_name WHERE u.email = ?";
+            Expected {
+                claims: ids(db, &format!("SELECT id FROM claims WHERE dossier_id IN ({guaranteed})"), e).await,
+                dossiers: refs(db, &format!("SELECT reference FROM dossiers WHERE id IN ({guaranteed})"), e).await,
+                installments: ids(db, &format!("SELECT id FROM installments WHERE dossier_id IN ({guaranteed})"), e).await,
+                ..Expected::default()
+            }
+        }
+        _ => Expected::default(),
+    }
+}
+
+async fn everything(db: &SqlitePool) -> Expected {
+    Expected {
+        procedures: ids(db, "SELECT id FROM procedures", None).await,
+        claims: ids(db, "SELECT id FROM claims", None).await,
+        dossiers: refs(db, "SELECT reference FROM dossiers", None).await,
+        installments: ids(db, "SELECT id FROM installments", None).await,
+    }
+}
+
+/// A few of the elements of `all` not in `seen`, spread over the range.
+fn some_outside<T: Ord + Clone>(all: &BTreeSet<T>, seen: &BTreeSet<T>) -> Vec<T> {
+    let outside: Vec<T> = all.difference(seen).cloned().collect();
+    let step = (outside.len() / 4).max(1);
+    outside.into_iter().step_by(step).take(5).collect()
+}
+
+fn some_inside<T: Ord + Clone>(seen: &BTreeSet<T>) -> Vec<T> {
+    let step = (seen.len() / 4).max(1);
+    seen.iter().step_by(step).take(5).cloned().collect()
+}
+
+/// 404 with the fixed body: nothing of the resource leaks.
+fn assert_hidden(reply: &Reply, what: &str) {
+    assert_eq!(
+        reply.status,
+        StatusCode::NOT_FOUND,
+        "{what}: {}",
+        reply.text
+    );
+    assert_eq!(
+        reply.body,
+        json!({"code": "not_found", "message": "no such resource"}),
+        "{what}"
+    );
+}
+
+fn ok<'a>(reply: &'a Reply, what: &str) -> &'a Value {
+    assert_eq!(reply.status, StatusCode::OK, "{what}: {}", reply.text);
+    &reply.body
+}
+
+async fn all_claims(h: &Harness, token: &str) -> BTreeMap<i64, Value> {
+    let mut out = BTreeMap::new();
+    let mut after: Option<i64> = None;
+    loop {
+        let url = match after {
+            Some(a) => format!("{}?limit=97&after={a}", routes::CLAIMS),
+            None => format!("{}?limit=97", routes::CLAIMS),
+        };
+        let page = h.get(&url, token).await;
+        let body = ok(&page, "claims page").clone();
+        for c in body["claims"].as_array().unwrap() {
+            assert!(out.insert(c["id"].as_i64().unwrap(), c.clone()).is_none());
+        }
+        match body["next_after"].as_i64() {
+            Some(a) => after = Some(a),
+            None => return out,
+        }
+    }
+}
+
+async fn full_sync(h: &Harness, token: &str) -> BTreeMap<(String, String), Value> {
+    let mut out = BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let page = h
+            .get(
+                &format!("{}?limit=250&cursor={cursor}", routes::SYNC),
+                token,
+            )
+            .await;
+        let body = ok(&page, "sync").clone();
+        for change in body["changes"].as_array().unwrap() {
+            assert_eq!(change["op"], "upsert", "a first sync only upserts");
+            let entity = &change["entity"];
+            let key = (
+                entity["kind"].as_str().unwrap().to_owned(),
+                entity["data"]["id"].to_string(),
+            );
+            assert!(
+                out.insert(key.clone(), entity["data"].clone()).is_none(),
+                "{key:?} twice"
+            );
+        }
+        cursor = body["next_cursor"].as_str().unwrap().to_owned();
+        if body["more"] == false {
+            return out;
+        }
+    }
+}
+
+/// Checks every read endpoint for one signed-in role.
+async fn check_reads(email: &str) {
+    let h = Harness::demo().await;
+    let token = h.token(email).await;
+    let db = oracle(&h).await;
+    let want = expected(&db, email).await;
+    let all = everything(&db).await;
+    let t = token.as_str();
+
+    let me = h.get(routes::ME, t).await;
+    assert_eq!(ok(&me, "me")["email"], email);
+    // The matrix only means something if each role sees something and misses something.
+    match me.body["role"].as_str().unwrap() {
+        "etude" => assert!(want.procedures.len() >= 40 && want.claims.len() >= 300),
+        "debtor" => assert!(!want.procedures.is_empty() && want.dossiers.len() >= 2),
+        "guarantor" => assert!(!want.dossiers.is_empty() && want.procedures.is_empty()),
+        _ => assert!(want.procedures.is_empty() && want.dossiers.is_empty()),
+    }
+    assert!(all.procedures.len() > want.procedures.len());
+    assert!(all.claims.len() > want.claims.len());
+    assert!(all.dossiers.len() > want.dossiers.len());
+
+    // Procedures.
+    let list = h.get(routes::PROCEDURES, t).await;
+    let procedures: BTreeMap<i64, Value> = ok(&list, "procedures")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_i64().unwrap(), p.clone()))
+        .collect();
+    assert_eq!(
+        procedures.keys().copied().collect::<BTreeSet<_>>(),
+        want.procedures,
+        "{email}: procedures"
+    );
+    for id in some_inside(&want.procedures) {
+        let one = h.get(&path(routes::PROCEDURE, id), t).await;
+        assert_eq!(ok(&one, "procedure"), &procedures[&id]);
+        let claims = h.get(&path(routes::PROCEDURE_CLAIMS, id), t).await;
+        let got: BTreeSet<i64> = ok(&claims, "procedure claims")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect();
+        let there = ids(
+            &db,
+            &format!("SELECT id FROM claims WHERE procedure_id = {id}"),
+            None,
+        )
+        .await;
+        assert_eq!(got, there, "{email}: claims of procedure {id}");
+    }
+    for id in some_outside(&all.procedures, &want.procedures) {
+        assert_hidden(&h.get(&path(routes::PROCEDURE, id), t).await, "procedure");
+        assert_hidden(
+            &h.get(&path(routes::PROCEDURE_CLAIMS, id), t).await,
+            "procedure claims",
+        );
+    }
+    assert_hidden(
+        &h.get(&path(routes::PROCEDURE, 999_999), t).await,
+        "no procedure",
+    );
+
+    // Claims.
+    let claims = all_claims(&h, t).await;
+    assert_eq!(
+        claims.keys().copied().collect::<BTreeSet<_>>(),
+        want.claims,
+        "{email}: claims"
+    );
+    for id in some_inside(&want.claims) {
+        let one = h.get(&path(routes::CLAIM, id), t).await;
+        assert_eq!(ok(&one, "claim"), &claims[&id]);
+    }
+    for id in some_outside(&all.claims, &want.claims) {
+        assert_hidden(&h.get(&path(routes::CLAIM, id), t).await, "claim");
+    }
+
+    // Dossiers and instalments.
+    let list = h.get(routes::DOSSIERS, t).await;
+    let dossiers: BTreeMap<String, Value> = ok(&list, "dossiers")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["reference"].as_str().unwrap().to_owned(), d.clone()))
+        .collect();
+    assert_eq!(
+        dossiers.keys().cloned().collect::<BTreeSet<_>>(),
+        want.dossiers,
+        "{email}: dossiers"
+    );
+    let mut installments = BTreeMap::new();
+    for reference in &want.dossiers {
+        let detail = h.get(&path(routes::DOSSIER, reference), t).await;
+        let detail = ok(&detail, "dossier").clone();
+        assert_eq!(detail["dossier"], dossiers[reference]);
+        for c in detail["claims"].as_array().unwrap() {
+            assert_eq!(c, &claims[&c["id"].as_i64().unwrap()]);
+        }
+        let list = h
+            .get(&path(routes::DOSSIER_INSTALLMENTS, reference), t)
+            .await;
+        assert_eq!(ok(&list, "installments"), &detail["installments"]);
+        for i in detail["installments"].as_array().unwrap() {
+            installments.insert(i["id"].as_i64().unwrap(), i.clone());
+        }
+    }
+    assert_eq!(
+        installments.keys().copied().collect::<BTreeSet<_>>(),
+        want.installments,
+        "{email}: installments"
+    );
+    for reference in some_outside(&all.dossiers, &want.dossiers) {
+        assert_hidden(
+            &h.get(&path(routes::DOSSIER, &reference), t).await,
+            "dossier",
+        );
+        assert_hidden(
+            &h.get(&path(routes::DOSSIER_INSTALLMENTS, &reference), t)
+                .await,
+            "installments",
+        );
+    }
+    assert_hidden(
+        &h.get(&path(routes::DOSSIER, "CD-0000-000000"), t).await,
+        "no dossier",
+    );
+
+    // The feed carries exactly the same records.
+    let synced = full_sync(&h, t).await;
+    let mut served: BTreeMap<(String, String), Value> = BTreeMap::new();
+    for (id, p) in procedures {
+        served.insert(("procedure".into(), id.to_string()), p);
+    }
+    for (id, c) in claims {
+        served.insert(("claim".into(), id.to_string()), c);
+    }
+    for d in dossiers.into_values() {
+        served.insert(("dossier".into(), d["id"].to_string()), d);
+    }
+    for (id, i) in installments {
+        served.insert(("installment".into(), id.to_string()), i);
+    }
+    assert_eq!(synced.len(), served.len(), "{email}: sync size");
+    assert!(synced == served, "{email}: the feed differs from the reads");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn etude_users_see_their_procedures_and_claims_only() {
+    check_reads(demo::ETUDE_USER).await;
+    check_reads(demo::ETUDE_USER_2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debtors_see_their_company_only() {
+    for email in demo::DEBTORS {
+        check_reads(email).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guarantors_see_what_they_guarantee_only() {
+    for email in demo::GUARANTORS {
+        check_reads(email).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agency_staff_read_nothing_through_user_endpoints() {
+    check_reads(demo::ADMIN_USER).await;
+}
+
+fn read_routes(procedure: i64, claim: i64, reference: &str) -> Vec<String> {
+    vec![
+        routes::ME.to_owned(),
+        routes::SYNC.to_owned(),
+        routes::PROCEDURES.to_owned(),
+        path(routes::PROCEDURE, procedure),
+        path(routes::PROCEDURE_CLAIMS, procedure),
+        routes::CLAIMS.to_owned(),
+        path(routes::CLAIM, claim),
+        routes::DOSSIERS.to_owned(),
+        path(routes::DOSSIER, reference),
+        path(routes::DOSSIER_INSTALLMENTS, reference),
+    ]
+}
+
+/// One valid request per admin endpoint, against demo data.
+async fn admin_requests(db: &SqlitePool) -> Vec<(Method, String, Option<Value>, StatusCode)> {
+    let (claim, procedure, reference): (i64, i64, String) = sqlx::query_as(
+        "SELECT c.id, c.procedure_id, d.reference FROM claims c \
+         JOIN dossiers d ON d.id = c.dossier_id WHERE c.admission = 'pending' ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let (doomed,): (i64,) =
+        sqlx::query_as("SELECT id FROM claims WHERE id <> ? ORDER BY id DESC LIMIT 1")
+            .bind(claim)
+            .fetch_one(db)
+            .await
+            .unwrap();
+    let (declared,): (String,) = sqlx::query_as("SELECT declaration_date FROM claims WHERE id = ?")
+        .bind(claim)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let (sauvegarde,): (i64,) = sqlx::query_as(
+        "SELECT id FROM procedures WHERE kind = 'Sauvegarde' AND stage = 'observation' LIMIT 1",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let (guaranteed, guarantor): (String, String) = sqlx::query_as(
+        "SELECT d.reference, g.guarantor_name FROM guarantees g JOIN dossiers d ON d.id = g.dossier_id LIMIT 1",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let grant = json!({
+        "subject": {"kind": "user", "email": demo::DEBTORS[0]},
+        "object": {"kind": "procedure", "id": procedure},
+    });
+    vec![
+        (
+            Method::POST,
+            routes::ADMIN_CLAIMS.to_owned(),
+            Some(json!({
+                "procedure_id": procedure, "dossier_reference": reference,
+                "principal": "1000.00", "interest": "12.50", "penalties": "0.00",
+                "fees": "40.00", "to_fall_due": "0.00", "nature": "unsecured",
+                "provisional": false, "declaration_date": declared,
+            })),
+            StatusCode::CREATED,
+        ),
+        (
+            Method::POST,
+            path(routes::ADMIN_CLAIM_DECISION, claim),
+            Some(
+                json!({"admission": "rejected", "admitted_amount": null, "decision_date": declared}),
+            ),
+            StatusCode::OK,
+        ),
+        (
+            Method::POST,
+            path(routes::ADMIN_PROCEDURE_STAGE, sauvegarde),
+            Some(json!({"stage": "plan_adopted"})),
+            StatusCode::OK,
+        ),
+        (
+            Method::POST,
+            routes::ADMIN_GRANTS.to_owned(),
+            Some(grant.clone()),
+            StatusCode::OK,
+        ),
+        (
+            Method::POST,
+            routes::ADMIN_GRANTS_REVOKE.to_owned(),
+            Some(grant),
+            StatusCode::NO_CONTENT,
+        ),
+        (
+            Method::POST,
+            routes::ADMIN_ACTIVATION_CODES.to_owned(),
+            Some(json!({"reference": guaranteed, "role": "guarantor", "display_name": guarantor})),
+            StatusCode::CREATED,
+        ),
+        (
+            Method::DELETE,
+            path(routes::ADMIN_CLAIM, doomed),
+            None,
+            StatusCode::NO_CONTENT,
+        ),
+    ]
+}
+
+async fn change_count(db: &SqlitePool) -> (i64, i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM changes), (SELECT COALESCE(MAX(seq), 0) FROM changes), \
+         (SELECT COUNT(*) FROM claims), (SELECT COUNT(*) FROM activation_codes)",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_endpoints_refuse_everyone_but_agency_staff() {
+    let h = Harness::demo().await;
+    let db = oracle(&h).await;
+    let requests = admin_requests(&db).await;
+    let before = change_count(&db).await;
+    let users = [demo::ETUDE_USER, demo::DEBTORS[0], demo::GUARANTORS[0]];
+    for email in users {
+        let token = h.token(email).await;
+        for (method, url, body, _) in &requests {
+            for body in [
+                body.clone(),
+                Some(json!({"garbage": true})),
+                Some(json!(42)),
+            ] {
+                let reply = h
+                    .call(method.clone(), url, Some(&token), body.clone())
+                    .await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "{email} {method} {url}"
+                );
+                assert_eq!(reply.code(), "forbidden");
+                assert_eq!(reply.body.as_object().unwrap().len(), 2);
+            }
+        }
+        // Unknown ids answer the same: no way to probe what exists.
+        let reply = h
+            .call(
+                Method::DELETE,
+                &path(routes::ADMIN_CLAIM, 999_999),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    }
+    for (method, url, body, _) in &requests {
+        let reply = h.call(method.clone(), url, None, body.clone()).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "anonymous {method} {url}"
+        );
+        assert_eq!(reply.code(), "unauthenticated");
+    }
+    assert_eq!(change_count(&db).await, before, "nothing was written");
+
+    let admin = h.token(demo::ADMIN_USER).await;
+    for (method, url, body, status) in &requests {
+        let reply = h
+            .call(method.clone(), url, Some(&admin), body.clone())
+            .await;
+        assert_eq!(
+            reply.status, *status,
+            "admin {method} {url}: {}",
+            reply.text
+        );
+    }
+    assert_ne!(change_count(&db).await, before);
+    for url in [
+        path(routes::ADMIN_CLAIM_DECISION, 999_999),
+        path(routes::ADMIN_PROCEDURE_STAGE, 999_999),
+    ] {
+        let reply = h.post(&url, Some(&admin), json!({"stage": "closed"})).await;
+        assert!(
+            matches!(
+                reply.status,
+                StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY
+            ),
+            "{url}: {}",
+            reply.text
+        );
+    }
+    let reply = h
+        .call(
+            Method::DELETE,
+            &path(routes::ADMIN_CLAIM, 999_999),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_hidden(&reply, "unknown claim");
+}
+
+#[tokio::test]
+async fn anonymous_callers_get_401_everywhere_but_health_and_the_document() {
+    let h = Harness::demo().await;
+    for url in read_routes(1, 1, "CD-2024-000123") {
+        for token in [None, Some("not-a-session-token")] {
+            let reply = h.call(Method::GET, &url, token, None).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}");
+            assert_eq!(reply.code(), "unauthenticated");
+            assert_eq!(reply.headers[header::WWW_AUTHENTICATE], "Bearer");
+        }
+    }
+    for url in [routes::REFRESH, routes::LOGOUT] {
+        let reply = h.call(Method::POST, url, None, None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}");
+    }
+    let health = h.call(Method::GET, routes::HEALTH, None, None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.body, json!({"status": "ok"}));
+    let doc = h.call(Method::GET, routes::OPENAPI, None, None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+}
