@@ -138,6 +138,16 @@ impl App {
         .await
     }
 
+    /// The id of the étude of this name: what admin grants name an étude by,
+    /// since the user-facing records carry only its name.
+    pub async fn etude_id(&self, name: &str) -> Result<Option<i64>, AppError> {
+        let mut conn = self.state.db.read.acquire().await?;
+        Ok(sqlx::query_scalar("SELECT id FROM etudes WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await?)
+    }
+
     /// Closes the database connections; the app is unusable afterwards.
     pub async fn close(&self) {
         self.state.db.close().await;

@@ -118,6 +118,15 @@ impl TestServer {
         self.running = Some(serve(&self.app, listener));
     }
 
+    /// The id of the demo étude ([`demo::ETUDE_NAME`]), for admin grants.
+    pub async fn demo_etude_id(&self) -> i64 {
+        self.app
+            .etude_id(demo::ETUDE_NAME)
+            .await
+            .expect("the database answers")
+            .expect("the demo étude exists")
+    }
+
     /// A session token of a demo account.
     pub async fn token_for(&self, email: &str) -> String {
         self.app
