@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 /// Stable machine codes. Clients match on these, never on messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// Malformed request: bad query string, bad path parameter, syntax error in JSON.

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 /// A company (the debtor of a procedure or a dossier).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Company {
     pub name: String,
     /// 9 digits, valid by Luhn.
@@ -20,7 +21,9 @@ pub struct Company {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Procedure {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
     pub kind: ProcedureKind,
     pub stage: ProcedureStage,
@@ -42,6 +45,7 @@ pub struct Procedure {
 
 /// The amounts of a declaration of claim (L622-25).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeclaredAmounts {
     /// Principal due at the judgment date.
     pub principal: Money,
@@ -56,8 +60,11 @@ pub struct DeclaredAmounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Claim {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub procedure_id: i64,
     pub dossier_reference: String,
     pub creditor: String,
@@ -76,6 +83,7 @@ pub struct Claim {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contact {
     pub name: String,
     pub email: String,
@@ -83,6 +91,7 @@ pub struct Contact {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Guarantee {
     pub guarantor_name: String,
     /// The most the guarantor can be asked to pay.
@@ -91,13 +100,16 @@ pub struct Guarantee {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dossier {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
     pub reference: String,
     pub debtor: Company,
     pub creditor: String,
     pub servicing_entity: String,
     pub manager: Contact,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub procedure_id: Option<i64>,
     pub procedure_kind: Option<ProcedureKind>,
     pub opened_on: NaiveDate,
@@ -109,6 +121,7 @@ pub struct Dossier {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum InstallmentStatus {
     Unpaid,
@@ -118,10 +131,13 @@ pub enum InstallmentStatus {
 
 /// One échéance of a plan schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Installment {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,
     pub dossier_reference: String,
     /// 1 for the first échéance.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub number: i64,
     pub due_date: NaiveDate,
     pub amount: Money,
@@ -131,6 +147,7 @@ pub struct Installment {
 
 /// A dossier with everything attached to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DossierDetail {
     pub dossier: Dossier,
     pub installments: Vec<Installment>,

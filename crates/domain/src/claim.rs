@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Rank of a claim: what secures it decides when it is paid in a distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimNature {
     /// Privilège général (e.g. Trésor, URSSAF) or spécial.
@@ -18,6 +19,7 @@ pub enum ClaimNature {
 /// The juge-commissaire's decision on a declared claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AdmissionStatus {
     Pending,

@@ -22,6 +22,8 @@ pub enum MoneyError {
 /// midpoint) to the cent, which is the rule for every statement line; parsing
 /// text refuses sub-cent digits instead, because input with them is a mistake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+// On the wire a string ("1234.56"), never a JSON number.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Money(Decimal);
 
 impl Money {

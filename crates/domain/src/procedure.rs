@@ -7,6 +7,7 @@ use crate::calendar::add_months;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ProcedureKind {
     Sauvegarde,
     SauvegardeAcceleree,
@@ -18,6 +19,7 @@ pub enum ProcedureKind {
 /// Where a procedure stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ProcedureStage {
     /// Période d'observation.
