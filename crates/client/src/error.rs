@@ -9,6 +9,7 @@ use serde::{Serialize, Serializer};
 
 /// Codes for failures that happen on this side of the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClientCode {
     /// The server could not be reached at all.
@@ -49,6 +50,8 @@ impl ClientCode {
 
 /// The machine code of an error: the server's when it answered one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+// Serialised as the bare code string of either side (see `impl Serialize`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(untagged))]
 pub enum Code {
     Api(ErrorCode),
     Client(ClientCode),

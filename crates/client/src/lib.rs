@@ -381,3 +381,25 @@ async fn offline(facts: &SessionFacts, store: &Store) -> Result<SyncOutcome> {
 async fn open_store(home: &Home, facts: &SessionFacts) -> Result<Store> {
     Store::open(&home.store_path(&facts.server, facts.user_id)).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// A desktop shell runs these on a multi-threaded runtime: their futures must be `Send`.
+    #[allow(dead_code)]
+    fn facade_futures_are_send(desk: &mut Claimdesk) {
+        assert_send(&Claimdesk::open(Home::new("/nowhere")));
+        assert_send(&desk.login("http://x", "e", "p"));
+        assert_send(&desk.activate("http://x", "r", "c", "e", "p"));
+        assert_send(&desk.sync(|_| {}));
+        assert_send(&desk.logout());
+        assert_send(&desk.status());
+        assert_send(&desk.procedures());
+        assert_send(&desk.claims(1));
+        assert_send(&desk.dossiers());
+        assert_send(&desk.show("r"));
+    }
+}

@@ -28,9 +28,10 @@ use crate::error::{ClientError, Result};
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 
-/// Rows per multi-row INSERT: one round trip to SQLite's thread for many rows,
-/// far below SQLite's limit on bound parameters.
-const ROWS_PER_INSERT: usize = 100;
+/// Rows per multi-row INSERT: one round trip to SQLite's thread for many rows
+/// (each statement crosses to sqlx's worker thread and back), far below
+/// SQLite's limit of 32 766 bound parameters.
+const ROWS_PER_INSERT: usize = 500;
 
 const PROCEDURE_COLUMNS: &[&str] = &[
     "id",
@@ -110,10 +111,15 @@ const META_USER: &str = "user";
 
 /// Rows of each kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Counts {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub procedures: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub claims: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub dossiers: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub installments: u64,
 }
 
@@ -160,26 +166,75 @@ pub struct ProcedureSummary {
 /// SQL built once per store for the batched writes.
 #[derive(Debug)]
 struct Statements {
-    procedures_one: String,
     procedures_many: String,
-    claims_one: String,
     claims_many: String,
     dossiers_one: String,
-    installments_one: String,
     installments_many: String,
 }
 
 impl Statements {
     fn new() -> Statements {
         Statements {
-            procedures_one: insert_sql("procedures", PROCEDURE_COLUMNS, 1),
             procedures_many: insert_sql("procedures", PROCEDURE_COLUMNS, ROWS_PER_INSERT),
-            claims_one: insert_sql("claims", CLAIM_COLUMNS, 1),
             claims_many: insert_sql("claims", CLAIM_COLUMNS, ROWS_PER_INSERT),
             dossiers_one: insert_sql("dossiers", DOSSIER_COLUMNS, 1),
-            installments_one: insert_sql("installments", INSTALLMENT_COLUMNS, 1),
             installments_many: insert_sql("installments", INSTALLMENT_COLUMNS, ROWS_PER_INSERT),
         }
+    }
+}
+
+/// What a page leaves behind: for each record it touches, only its last
+/// change counts, since an upsert replaces the whole row and a delete removes
+/// it. Records of different kinds or ids are independent, so the survivors
+/// can be written grouped by kind, in batches, whatever their order in the feed.
+struct PageOutcome<'p> {
+    procedures: Vec<&'p Procedure>,
+    claims: Vec<&'p Claim>,
+    dossiers: Vec<&'p Dossier>,
+    installments: Vec<&'p Installment>,
+    deleted: Vec<(EntityKind, i64)>,
+}
+
+impl<'p> PageOutcome<'p> {
+    fn of(changes: &'p [Change]) -> PageOutcome<'p> {
+        let key = |c: &Change| match c {
+            Change::Upsert { entity } => (entity.kind(), entity.id()),
+            Change::Delete { kind, id } => (*kind, *id),
+        };
+        let mut last: HashMap<(EntityKind, i64), usize> = HashMap::with_capacity(changes.len());
+        for (i, change) in changes.iter().enumerate() {
+            last.insert(key(change), i);
+        }
+        let mut outcome = PageOutcome {
+            procedures: Vec::new(),
+            claims: Vec::new(),
+            dossiers: Vec::new(),
+            installments: Vec::new(),
+            deleted: Vec::new(),
+        };
+        for (i, change) in changes.iter().enumerate() {
+            if last[&key(change)] != i {
+                continue;
+            }
+            match change {
+                Change::Upsert { entity } => match entity {
+                    Entity::Procedure(p) => outcome.procedures.push(p),
+                    Entity::Claim(c) => outcome.claims.push(c),
+                    Entity::Dossier(d) => outcome.dossiers.push(d),
+                    Entity::Installment(i) => outcome.installments.push(i),
+                },
+                Change::Delete { kind, id } => outcome.deleted.push((*kind, *id)),
+            }
+        }
+        outcome
+    }
+
+    fn deleted(&self, kind: EntityKind) -> Vec<i64> {
+        self.deleted
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| *id)
+            .collect()
     }
 }
 
@@ -245,20 +300,47 @@ impl Store {
         next_cursor: &str,
         completed_at: Option<DateTime<Utc>>,
     ) -> Result<Applied> {
-        let mut tx = self.pool.begin().await?;
         let mut applied = Applied::default();
-        let mut start = 0;
-        while start < changes.len() {
-            // A run of consecutive changes of the same op and kind is written in
-            // batches; runs keep the feed's order.
-            let key = run_key(&changes[start]);
-            let end = changes[start..]
-                .iter()
-                .position(|c| run_key(c) != key)
-                .map_or(changes.len(), |n| start + n);
-            self.apply_run(&mut tx, &changes[start..end], &mut applied)
-                .await?;
-            start = end;
+        for change in changes {
+            match change {
+                Change::Upsert { entity } => applied.upserted.bump(entity.kind(), 1),
+                Change::Delete { kind, .. } => applied.deleted.bump(*kind, 1),
+            }
+        }
+        let last = PageOutcome::of(changes);
+        let mut tx = self.pool.begin().await?;
+        for kind in EntityKind::ALL {
+            let ids = last.deleted(kind);
+            if !ids.is_empty() {
+                delete(&mut tx, kind, &ids).await?;
+            }
+        }
+        self.insert_batched(
+            &mut tx,
+            &last.procedures,
+            &self.sql.procedures_many,
+            PROCEDURE_COLUMNS,
+            bind_procedure,
+        )
+        .await?;
+        self.insert_batched(
+            &mut tx,
+            &last.claims,
+            &self.sql.claims_many,
+            CLAIM_COLUMNS,
+            bind_claim,
+        )
+        .await?;
+        self.insert_batched(
+            &mut tx,
+            &last.installments,
+            &self.sql.installments_many,
+            INSTALLMENT_COLUMNS,
+            bind_installment,
+        )
+        .await?;
+        for dossier in &last.dossiers {
+            self.upsert_dossier(&mut tx, dossier).await?;
         }
         set_meta(&mut tx, META_CURSOR, next_cursor).await?;
         if let Some(at) = completed_at {
@@ -268,106 +350,15 @@ impl Store {
         Ok(applied)
     }
 
-    async fn apply_run(
+    /// Writes rows with as few statements as possible: full batches share one
+    /// prepared statement, the rest go in one statement of their own.
+    async fn insert_batched<T: Sync>(
         &self,
         conn: &mut SqliteConnection,
-        run: &[Change],
-        applied: &mut Applied,
-    ) -> Result<()> {
-        match &run[0] {
-            Change::Delete { kind, .. } => {
-                for change in run {
-                    if let Change::Delete { id, .. } = change {
-                        delete(conn, *kind, *id).await?;
-                    }
-                }
-                applied.deleted.bump(*kind, run.len() as u64);
-            }
-            Change::Upsert { entity } => {
-                let kind = entity.kind();
-                match kind {
-                    EntityKind::Procedure => {
-                        let rows: Vec<&Procedure> = run
-                            .iter()
-                            .filter_map(|c| match c {
-                                Change::Upsert {
-                                    entity: Entity::Procedure(p),
-                                } => Some(p),
-                                _ => None,
-                            })
-                            .collect();
-                        self.insert_batched(
-                            conn,
-                            &rows,
-                            &self.sql.procedures_one,
-                            &self.sql.procedures_many,
-                            bind_procedure,
-                        )
-                        .await?;
-                    }
-                    EntityKind::Claim => {
-                        let rows: Vec<&Claim> = run
-                            .iter()
-                            .filter_map(|c| match c {
-                                Change::Upsert {
-                                    entity: Entity::Claim(c),
-                                } => Some(c),
-                                _ => None,
-                            })
-                            .collect();
-                        self.insert_batched(
-                            conn,
-                            &rows,
-                            &self.sql.claims_one,
-                            &self.sql.claims_many,
-                            bind_claim,
-                        )
-                        .await?;
-                    }
-                    EntityKind::Installment => {
-                        let rows: Vec<&Installment> = run
-                            .iter()
-                            .filter_map(|c| match c {
-                                Change::Upsert {
-                                    entity: Entity::Installment(i),
-                                } => Some(i),
-                                _ => None,
-                            })
-                            .collect();
-                        self.insert_batched(
-                            conn,
-                            &rows,
-                            &self.sql.installments_one,
-                            &self.sql.installments_many,
-                            bind_installment,
-                        )
-                        .await?;
-                    }
-                    EntityKind::Dossier => {
-                        // Few and with child rows: one at a time.
-                        for change in run {
-                            if let Change::Upsert {
-                                entity: Entity::Dossier(d),
-                            } = change
-                            {
-                                self.upsert_dossier(conn, d).await?;
-                            }
-                        }
-                    }
-                }
-                applied.upserted.bump(kind, run.len() as u64);
-            }
-        }
-        Ok(())
-    }
-
-    async fn insert_batched<'q, T>(
-        &self,
-        conn: &mut SqliteConnection,
-        rows: &[&'q T],
-        one: &'q str,
-        many: &'q str,
-        bind: fn(Query<'q>, &'q T) -> Query<'q>,
+        rows: &[&T],
+        many: &str,
+        columns: &[&str],
+        bind: for<'a> fn(Query<'a>, &'a T) -> Query<'a>,
     ) -> Result<()> {
         let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
         for chunk in &mut chunks {
@@ -377,8 +368,19 @@ impl Store {
             }
             query.execute(&mut *conn).await?;
         }
-        for row in chunks.remainder() {
-            bind(sqlx::query(one), row).execute(&mut *conn).await?;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let table = match many.split_whitespace().nth(4) {
+                Some(table) => table,
+                None => unreachable!("built by insert_sql"),
+            };
+            let sql = insert_sql(table, columns, rest.len());
+            // Sized to this page: not worth a place in the statement cache.
+            let mut query = sqlx::query(&sql).persistent(false);
+            for row in rest {
+                query = bind(query, row);
+            }
+            query.execute(&mut *conn).await?;
         }
         Ok(())
     }
@@ -697,13 +699,6 @@ enum ClaimFilter<'a> {
     Dossier(&'a str),
 }
 
-fn run_key(change: &Change) -> (bool, EntityKind) {
-    match change {
-        Change::Upsert { entity } => (true, entity.kind()),
-        Change::Delete { kind, .. } => (false, *kind),
-    }
-}
-
 async fn set_meta(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<()> {
     sqlx::query("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
         .bind(key)
@@ -713,19 +708,25 @@ async fn set_meta(conn: &mut SqliteConnection, key: &str, value: &str) -> Result
     Ok(())
 }
 
-/// Removes a record and what cannot exist without it.
-async fn delete(conn: &mut SqliteConnection, kind: EntityKind, id: i64) -> Result<()> {
+/// Removes records (and, for dossiers, their guarantees) by id, in one
+/// statement per table whatever their number.
+async fn delete(conn: &mut SqliteConnection, kind: EntityKind, ids: &[i64]) -> Result<()> {
     let statements: &[&str] = match kind {
-        EntityKind::Procedure => &["DELETE FROM procedures WHERE id = ?"],
-        EntityKind::Claim => &["DELETE FROM claims WHERE id = ?"],
+        EntityKind::Procedure => {
+            &["DELETE FROM procedures WHERE id IN (SELECT value FROM json_each(?))"]
+        }
+        EntityKind::Claim => &["DELETE FROM claims WHERE id IN (SELECT value FROM json_each(?))"],
         EntityKind::Dossier => &[
-            "DELETE FROM guarantees WHERE dossier_id = ?",
-            "DELETE FROM dossiers WHERE id = ?",
+            "DELETE FROM guarantees WHERE dossier_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM dossiers WHERE id IN (SELECT value FROM json_each(?))",
         ],
-        EntityKind::Installment => &["DELETE FROM installments WHERE id = ?"],
+        EntityKind::Installment => {
+            &["DELETE FROM installments WHERE id IN (SELECT value FROM json_each(?))"]
+        }
     };
+    let ids = serde_json::to_string(ids).expect("ids always serialize");
     for sql in statements {
-        sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+        sqlx::query(sql).bind(&ids).execute(&mut *conn).await?;
     }
     Ok(())
 }

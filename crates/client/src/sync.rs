@@ -59,6 +59,7 @@ pub async fn pull(
     let mut cursor = store.cursor().await?;
     let mut pending = Prefetch::start(api, cursor.clone(), page_size);
     loop {
+        let waited = Instant::now();
         let page = match pending.take().await {
             Ok(page) => page,
             Err(ClientError::Api {
@@ -86,9 +87,17 @@ pub async fn pull(
             pending = Prefetch::start(api, Some(page.next_cursor.clone()), page_size);
         }
         let completed_at = (!page.more).then(now);
+        let writing = Instant::now();
         let done = store
             .apply_page(&page.changes, &page.next_cursor, completed_at)
             .await?;
+        tracing::debug!(
+            page = pages + 1,
+            changes = page.changes.len(),
+            waited_ms = (writing - waited).as_millis() as u64,
+            wrote_ms = writing.elapsed().as_millis() as u64,
+            "sync page applied"
+        );
         pages += 1;
         add(&mut applied, done);
         progress(SyncProgress {

@@ -439,3 +439,54 @@ async fn summaries_add_amounts_exactly_and_find_the_next_deadline() {
     assert_eq!(json["id"], 1);
     assert_eq!(json["declared_total"], "3490.42");
 }
+
+#[tokio::test]
+async fn large_interleaved_pages_land_whole() {
+    let (_dir, store) = fresh().await;
+    // Claims interleaved with their procedures, as a feed ordered by change
+    // sequence delivers them; more than one batch of each, plus a remainder.
+    let mut changes = Vec::new();
+    for i in 1..=1203 {
+        changes.push(up(Entity::Claim(claim(i, i % 401 + 1, "1.00"))));
+        if i % 3 == 0 {
+            changes.push(up(Entity::Procedure(procedure(i / 3))));
+        }
+        if i % 100 == 0 {
+            changes.push(up(Entity::Installment(installment(
+                i,
+                "CD-A",
+                i / 100,
+                d(2027, 1, 1),
+                false,
+            ))));
+        }
+    }
+    let applied = store.apply_page(&changes, "c1", None).await.unwrap();
+    assert_eq!(applied.upserted.claims, 1203);
+    assert_eq!(applied.upserted.procedures, 401);
+    let counts = store.counts().await.unwrap();
+    assert_eq!(
+        (counts.claims, counts.procedures, counts.installments),
+        (1203, 401, 12)
+    );
+    let expected: Vec<Claim> = (1..=1203).map(|i| claim(i, i % 401 + 1, "1.00")).collect();
+    assert_eq!(store.claims().await.unwrap(), expected);
+
+    // Deletions in bulk, and records coming back later in the same page.
+    let mut changes: Vec<Change> = (1..=600).map(|i| del(EntityKind::Claim, i)).collect();
+    changes.extend((1..=10).map(|i| up(Entity::Claim(claim(i, 1, "2.00")))));
+    changes.push(del(EntityKind::Procedure, 5));
+    changes.push(del(EntityKind::Installment, 100));
+    let applied = store.apply_page(&changes, "c2", None).await.unwrap();
+    assert_eq!(applied.deleted.claims, 600);
+    assert_eq!(applied.upserted.claims, 10);
+    let counts = store.counts().await.unwrap();
+    assert_eq!(
+        (counts.claims, counts.procedures, counts.installments),
+        (613, 400, 11)
+    );
+    assert_eq!(
+        store.claims_of_procedure(1).await.unwrap()[..10],
+        (1..=10).map(|i| claim(i, 1, "2.00")).collect::<Vec<_>>()[..]
+    );
+}
