@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod error;
 pub mod home;
 pub mod http;
+pub mod search;
 pub mod store;
 pub mod sync;
 
@@ -23,6 +24,7 @@ pub use credentials::{KeyringSlot, SessionToken};
 pub use error::{ClientCode, ClientError, Code, Result};
 pub use home::{Home, Profile, SessionFacts};
 pub use http::{ApiClient, RetryPolicy};
+pub use search::{SearchHit, SearchHitKind};
 pub use store::{Applied, Counts, ProcedureSummary, Store};
 pub use sync::{SyncProgress, SyncReport};
 

@@ -287,6 +287,11 @@ impl Store {
         &self.path
     }
 
+    /// For the queries of sibling modules (search) that read the same file.
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
