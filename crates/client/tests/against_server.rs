@@ -512,8 +512,9 @@ async fn agency_changes_reach_the_store_at_the_next_sync() {
             Method::POST,
             routes::ADMIN_GRANTS_REVOKE,
             Some(&Grant {
-                // The demo étude is the first one created.
-                subject: GrantSubject::Etude { id: 1 },
+                subject: GrantSubject::Etude {
+                    id: server.demo_etude_id().await,
+                },
                 object: GrantObject::Procedure { id: revoked.id },
             }),
         )
