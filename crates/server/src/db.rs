@@ -39,9 +39,11 @@ impl Db {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations").run(&write).await?;
+        // A reader hands rows to the async side through a channel; a deep one
+        // lets a sync page stream out without a thread switch every few rows.
         let read = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.read_only(true))
+            .connect_with(options.read_only(true).row_buffer_size(4096))
             .await?;
         Ok(Db { read, write })
     }

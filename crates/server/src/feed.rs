@@ -13,7 +13,9 @@ use crate::changes::Op;
 use crate::error::{AppError, AppResult};
 use crate::records::{self, Selection};
 
-/// Rows after `?1` up to `?2` that concern user `?3` (of étude `?4`), at most `?5`.
+/// Rows after `?1` up to `?2` that concern user `?3` (of étude `?4`), at most
+/// `?5`, packed as one JSON array of `[seq, kind, entity_id, op]` in no
+/// particular order (see `records` for why).
 ///
 /// Upserts and deletes reach whoever sees the entity's scope now; a
 /// revocation reaches its audience only if nothing else still opens the
@@ -23,6 +25,7 @@ WITH granted_procedures AS (SELECT g.procedure_id AS id FROM grants g \
         WHERE g.procedure_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)), \
      granted_dossiers AS (SELECT g.dossier_id AS id FROM grants g \
         WHERE g.dossier_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)) \
+SELECT '[' || COALESCE(group_concat(json_array(seq, kind, entity_id, op), ','), '') || ']' FROM ( \
 SELECT seq, kind, entity_id, op FROM changes \
 WHERE seq > ?1 AND seq <= ?2 AND CASE \
     WHEN op = 'revoke' THEN \
@@ -33,7 +36,7 @@ WHERE seq > ?1 AND seq <= ?2 AND CASE \
         COALESCE(scope_procedure_id IN (SELECT id FROM granted_procedures), 0) \
         OR COALESCE(scope_dossier_id IN (SELECT id FROM granted_dossiers), 0) \
     END \
-ORDER BY seq LIMIT ?5";
+ORDER BY seq LIMIT ?5)";
 
 const CURSOR_VERSION: &str = "c1";
 
@@ -85,12 +88,14 @@ pub(crate) fn decode_cursor(text: &str, instance: &str, user_id: i64) -> AppResu
     Ok(seq)
 }
 
-#[derive(sqlx::FromRow)]
-struct FeedRow {
+#[derive(serde::Deserialize)]
+struct FeedRow<'a> {
     seq: i64,
-    kind: String,
+    #[serde(borrow)]
+    kind: std::borrow::Cow<'a, str>,
     entity_id: i64,
-    op: String,
+    #[serde(borrow)]
+    op: std::borrow::Cow<'a, str>,
 }
 
 pub(crate) async fn page(
@@ -110,14 +115,17 @@ pub(crate) async fn page(
     let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes")
         .fetch_one(&mut *tx)
         .await?;
-    let mut rows: Vec<FeedRow> = sqlx::query_as(FEED)
+    let packed: String = sqlx::query_scalar(FEED)
         .bind(after)
         .bind(last)
         .bind(viewer.user_id)
         .bind(viewer.etude_id)
         .bind(i64::from(limit) + 1)
-        .fetch_all(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+    let mut rows: Vec<FeedRow> = serde_json::from_str(&packed)
+        .map_err(|e| AppError::corrupt(format!("change rows: {e}")))?;
+    rows.sort_unstable_by_key(|r| r.seq);
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next = if more {
@@ -127,39 +135,45 @@ pub(crate) async fn page(
     };
 
     let mut parsed = Vec::with_capacity(rows.len());
-    let mut wanted: HashMap<EntityKind, Vec<i64>> = HashMap::new();
-    for row in rows {
+    let mut kinds: Vec<EntityKind> = Vec::new();
+    for row in &rows {
         let kind = EntityKind::parse(&row.kind)
             .ok_or_else(|| AppError::corrupt(format!("changes.kind: {:?}", row.kind)))?;
         let op = Op::parse(&row.op)
             .ok_or_else(|| AppError::corrupt(format!("changes.op: {:?}", row.op)))?;
-        if op == Op::Upsert {
-            wanted.entry(kind).or_default().push(row.entity_id);
+        if op == Op::Upsert && !kinds.contains(&kind) {
+            kinds.push(kind);
         }
         parsed.push((kind, row.entity_id, op));
     }
-    let mut entities: HashMap<(EntityKind, i64), Entity> = HashMap::new();
-    for (kind, ids) in &wanted {
-        let selection = Selection::ids(ids);
+    // The page's upserts are the visible entities with an upsert in its
+    // range: one query per kind fetches them all.
+    let selection = Selection {
+        viewer: Some(viewer),
+        changed_between: Some((after, next)),
+        ..Selection::default()
+    };
+    let mut entities: HashMap<(EntityKind, i64), Entity> = HashMap::with_capacity(parsed.len());
+    for kind in kinds {
         match kind {
             EntityKind::Procedure => {
                 for p in records::procedures(&mut tx, selection).await? {
-                    entities.insert((*kind, p.id), Entity::Procedure(p));
+                    entities.insert((kind, p.id), Entity::Procedure(p));
                 }
             }
             EntityKind::Claim => {
                 for c in records::claims(&mut tx, selection).await? {
-                    entities.insert((*kind, c.id), Entity::Claim(c));
+                    entities.insert((kind, c.id), Entity::Claim(c));
                 }
             }
             EntityKind::Dossier => {
                 for d in records::dossiers(&mut tx, selection).await? {
-                    entities.insert((*kind, d.id), Entity::Dossier(d));
+                    entities.insert((kind, d.id), Entity::Dossier(d));
                 }
             }
             EntityKind::Installment => {
                 for i in records::installments(&mut tx, selection).await? {
-                    entities.insert((*kind, i.id), Entity::Installment(i));
+                    entities.insert((kind, i.id), Entity::Installment(i));
                 }
             }
         }

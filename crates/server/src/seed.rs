@@ -12,13 +12,16 @@ use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, Proce
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::access::{self, GrantSubjectId};
+use claimdesk_api::sync::EntityKind;
+use sqlx::query_builder::Separated;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
 use crate::auth;
-use crate::changes::GrantObjectId;
+use crate::changes::{Op, Scope};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::inserts::{self, NewClaim, NewCompany, NewDossier, NewProcedure, NewUser};
+use crate::inserts::{self, NewClaim, NewUser};
 
 /// The seeded étude's user.
 pub const SEED_USER: &str = "bench@seed.claimdesk.fr";
@@ -78,6 +81,66 @@ const KINDS: [(ProcedureKind, ProcedureStage); 6] = [
 
 const CITIES: [&str; 6] = ["Lyon", "Paris", "Marseille", "Bordeaux", "Lille", "Nantes"];
 
+/// Rows per multi-row INSERT: far below SQLite's 32 766 bound parameters
+/// for the widest table (claims, 16 columns).
+const BATCH: usize = 500;
+
+/// The first id free in `table`, never one a deleted row had.
+async fn next_id(conn: &mut SqliteConnection, table: &str) -> AppResult<i64> {
+    // `table` is one of a few constants, never input.
+    let sql = format!(
+        "SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), \
+         COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0)) + 1"
+    );
+    Ok(sqlx::query_scalar(&sql).fetch_one(conn).await?)
+}
+
+/// Inserts `rows` with one statement per batch; each batch of full size is
+/// the same statement, so it is prepared once.
+async fn insert_all<T>(
+    conn: &mut SqliteConnection,
+    head: &str,
+    rows: &[T],
+    bind: impl Fn(&mut Separated<'_, '_, Sqlite, &'static str>, &T),
+) -> AppResult<()> {
+    for chunk in rows.chunks(BATCH) {
+        let mut qb = QueryBuilder::<Sqlite>::new(head);
+        qb.push_values(chunk, |mut row, item| bind(&mut row, item));
+        qb.build().persistent(true).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+struct Company {
+    id: i64,
+    name: String,
+    siren: String,
+    rcs: String,
+    address: String,
+}
+
+struct Procedure {
+    id: i64,
+    company_id: i64,
+    kind: ProcedureKind,
+    stage: ProcedureStage,
+    tribunal: String,
+    judgment_date: NaiveDate,
+    bodacc_date: NaiveDate,
+    plan_end_date: Option<NaiveDate>,
+}
+
+struct Dossier {
+    id: i64,
+    reference: String,
+    company_id: i64,
+    creditor_id: i64,
+    procedure_id: i64,
+    opened_on: NaiveDate,
+    principal: Money,
+    balance: Money,
+}
+
 pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<SeedReport> {
     if spec.procedures == 0 && spec.claims > 0 {
         return Err(AppError::Validation(
@@ -119,53 +182,54 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
     )
     .await?;
 
+    // Everything is generated first, with ids taken past every id in use,
+    // then written in multi-row batches.
+    let mut next_company = next_id(&mut tx, "companies").await?;
+    let mut next_procedure = next_id(&mut tx, "procedures").await?;
+    let mut next_dossier = next_id(&mut tx, "dossiers").await?;
+    let mut next_claim = next_id(&mut tx, "claims").await?;
+    let mut companies = Vec::with_capacity(spec.procedures as usize);
+    let mut procedures = Vec::with_capacity(spec.procedures as usize);
+    let mut dossiers = Vec::new();
+    let mut claims: Vec<(i64, NewClaim)> = Vec::with_capacity(spec.claims as usize);
+    let mut log: Vec<(EntityKind, i64, Scope)> = Vec::new();
+
     let base = NaiveDate::from_ymd_opt(2022, 1, 3).expect("a valid date");
     let per_procedure = spec.claims / spec.procedures.max(1);
     let remainder = spec.claims % spec.procedures.max(1);
-    let (mut dossier_count, mut claim_count) = (0u64, 0u64);
     for index in 0..spec.procedures {
         let (kind, stage) = KINDS[index as usize % KINDS.len()];
         let city = CITIES[rng.gen_range(0..CITIES.len())];
         // Below the demo's range, so both data sets fit in one database.
         let siren = Siren::from_prefix(10_000_000 + index);
-        let name = format!("Entreprise d'essai {index:05}");
-        let company = inserts::company(
-            &mut tx,
-            &NewCompany {
-                name: &name,
-                siren: siren.as_str(),
-                rcs: &siren.rcs(city),
-                legal_form: "SAS",
-                address: &format!("{} rue de l'Essai, 69003 {city}", index % 200 + 1),
-            },
-        )
-        .await?;
+        let company = Company {
+            id: next_company,
+            name: format!("Entreprise d'essai {index:05}"),
+            rcs: siren.rcs(city),
+            siren: siren.as_str().to_owned(),
+            address: format!("{} rue de l'Essai, 69003 {city}", index % 200 + 1),
+        };
+        next_company += 1;
         let judgment = base + Days::days(rng.gen_range(0..1_200));
         let bodacc = judgment + Days::days(rng.gen_range(8..=28));
-        let procedure = inserts::procedure(
-            &mut tx,
-            &NewProcedure {
-                company_id: company,
-                etude_id: etude,
-                kind,
-                stage,
-                tribunal: &format!("Tribunal de commerce de {city}"),
-                judgment_date: judgment,
-                bodacc_date: Some(bodacc),
-                mandataire: "Me Paul Essai",
-                administrateur: None,
-                juge_commissaire: Some("M. Jean Juge"),
-                plan_end_date: (stage == ProcedureStage::PlanAdopted)
-                    .then(|| judgment + Days::days(365 * 9)),
-            },
-        )
-        .await?;
-        access::insert_grant(
-            &mut tx,
-            GrantSubjectId::Etude(etude),
-            GrantObjectId::Procedure(procedure),
-        )
-        .await?;
+        let procedure = next_procedure;
+        next_procedure += 1;
+        procedures.push(Procedure {
+            id: procedure,
+            company_id: company.id,
+            kind,
+            stage,
+            tribunal: format!("Tribunal de commerce de {city}"),
+            judgment_date: judgment,
+            bodacc_date: bodacc,
+            plan_end_date: (stage == ProcedureStage::PlanAdopted)
+                .then(|| judgment + Days::days(365 * 9)),
+        });
+        log.push((
+            EntityKind::Procedure,
+            procedure,
+            Scope::procedure(procedure),
+        ));
 
         let count = per_procedure + u32::from(index < remainder);
         let mut by_creditor: Vec<Vec<NewClaim>> = vec![Vec::new(); creditors.len()];
@@ -208,44 +272,150 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
                     .then(|| declared + Days::days(rng.gen_range(30..300))),
             });
         }
-        for (creditor, claims) in by_creditor.into_iter().enumerate() {
-            if claims.is_empty() {
+        for (creditor, group) in by_creditor.into_iter().enumerate() {
+            if group.is_empty() {
                 continue;
             }
-            dossier_count += 1;
-            let principal: Money = claims.iter().map(|c| c.principal).sum();
-            let balance: Money = claims.iter().map(NewClaim::total).sum();
-            let reference = format!("SD-{}-{dossier_count:07}", spec.seed);
-            let dossier = inserts::dossier(
-                &mut tx,
-                &NewDossier {
-                    reference: &reference,
-                    company_id: company,
-                    creditor_id: creditors[creditor],
-                    servicing_entity_id: servicing,
-                    manager: ("Service essais", "essais@claimdesk.fr", "04 72 00 00 00"),
-                    procedure_id: Some(procedure),
-                    opened_on: judgment - Days::days(90),
-                    principal,
-                    balance,
-                },
-            )
-            .await?;
-            for mut claim in claims {
+            let dossier = next_dossier;
+            next_dossier += 1;
+            dossiers.push(Dossier {
+                id: dossier,
+                reference: format!("SD-{}-{:07}", spec.seed, dossiers.len() + 1),
+                company_id: company.id,
+                creditor_id: creditors[creditor],
+                procedure_id: procedure,
+                opened_on: judgment - Days::days(90),
+                principal: group.iter().map(|c| c.principal).sum(),
+                balance: group.iter().map(NewClaim::total).sum(),
+            });
+            log.push((EntityKind::Dossier, dossier, Scope::dossier(dossier)));
+            for mut claim in group {
                 claim.dossier_id = dossier;
-                inserts::claim(&mut tx, &claim).await?;
-                claim_count += 1;
+                log.push((
+                    EntityKind::Claim,
+                    next_claim,
+                    Scope::claim(procedure, dossier),
+                ));
+                claims.push((next_claim, claim));
+                next_claim += 1;
             }
         }
+        companies.push(company);
     }
+
+    insert_all(
+        &mut tx,
+        "INSERT INTO companies (id, name, siren, rcs, legal_form, address) ",
+        &companies,
+        |row, c| {
+            row.push_bind(c.id)
+                .push_bind(c.name.clone())
+                .push_bind(c.siren.clone())
+                .push_bind(c.rcs.clone())
+                .push_bind("SAS")
+                .push_bind(c.address.clone());
+        },
+    )
+    .await?;
+    insert_all(
+        &mut tx,
+        "INSERT INTO procedures (id, company_id, etude_id, kind, stage, tribunal, judgment_date, \
+         bodacc_date, mandataire, administrateur, juge_commissaire, plan_end_date) ",
+        &procedures,
+        |row, p| {
+            row.push_bind(p.id)
+                .push_bind(p.company_id)
+                .push_bind(etude)
+                .push_bind(p.kind.as_str())
+                .push_bind(p.stage.as_str())
+                .push_bind(p.tribunal.clone())
+                .push_bind(p.judgment_date)
+                .push_bind(p.bodacc_date)
+                .push_bind("Me Paul Essai")
+                .push_bind(None::<String>)
+                .push_bind("M. Jean Juge")
+                .push_bind(p.plan_end_date);
+        },
+    )
+    .await?;
+    insert_all(
+        &mut tx,
+        "INSERT INTO grants (subject_etude_id, procedure_id) ",
+        &procedures,
+        |row, p| {
+            row.push_bind(etude).push_bind(p.id);
+        },
+    )
+    .await?;
+    insert_all(
+        &mut tx,
+        "INSERT INTO dossiers (id, reference, company_id, creditor_id, servicing_entity_id, \
+         manager_name, manager_email, manager_phone, procedure_id, opened_on, principal, balance) ",
+        &dossiers,
+        |row, d| {
+            row.push_bind(d.id)
+                .push_bind(d.reference.clone())
+                .push_bind(d.company_id)
+                .push_bind(d.creditor_id)
+                .push_bind(servicing)
+                .push_bind("Service essais")
+                .push_bind("essais@claimdesk.fr")
+                .push_bind("04 72 00 00 00")
+                .push_bind(d.procedure_id)
+                .push_bind(d.opened_on)
+                .push_bind(d.principal.to_string())
+                .push_bind(d.balance.to_string());
+        },
+    )
+    .await?;
+    insert_all(
+        &mut tx,
+        "INSERT INTO claims (id, procedure_id, dossier_id, creditor_id, servicing_entity_id, \
+         principal, interest, penalties, fees, to_fall_due, nature, provisional, \
+         declaration_date, admission, admitted_amount, decision_date) ",
+        &claims,
+        |row, (id, c)| {
+            row.push_bind(*id)
+                .push_bind(c.procedure_id)
+                .push_bind(c.dossier_id)
+                .push_bind(c.creditor_id)
+                .push_bind(c.servicing_entity_id)
+                .push_bind(c.principal.to_string())
+                .push_bind(c.interest.to_string())
+                .push_bind(c.penalties.to_string())
+                .push_bind(c.fees.to_string())
+                .push_bind(c.to_fall_due.to_string())
+                .push_bind(c.nature.as_str())
+                .push_bind(c.provisional)
+                .push_bind(c.declaration_date)
+                .push_bind(c.admission.as_str())
+                .push_bind(c.admitted_amount.map(|a| a.to_string()))
+                .push_bind(c.decision_date);
+        },
+    )
+    .await?;
+    // The feed's rows, parents first, as each entity was created.
+    insert_all(
+        &mut tx,
+        "INSERT INTO changes (kind, entity_id, op, scope_procedure_id, scope_dossier_id) ",
+        &log,
+        |row, (kind, id, scope)| {
+            row.push_bind(kind.as_str())
+                .push_bind(*id)
+                .push_bind(Op::Upsert.as_str())
+                .push_bind(scope.procedure_id)
+                .push_bind(scope.dossier_id);
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(SeedReport {
         etude: SEED_ETUDE_NAME.to_owned(),
         user: SEED_USER.to_owned(),
         password: SEED_PASSWORD.to_owned(),
-        procedures: u64::from(spec.procedures),
-        dossiers: dossier_count,
-        claims: claim_count,
+        procedures: procedures.len() as u64,
+        dossiers: dossiers.len() as u64,
+        claims: claims.len() as u64,
         elapsed: started.elapsed(),
     })
 }

@@ -315,6 +315,34 @@ async fn the_bulk_seed_writes_what_it_says_and_only_once() {
     assert_eq!(all_claims(&h2, &token2).await, claims);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bulk_seed_fits_beside_the_demo() {
+    let h = Harness::demo().await;
+    let etude = h.token(demo::ETUDE_USER).await;
+    let before = h.get(routes::SYNC, &etude).await.body;
+    let report = h
+        .app
+        .seed_bulk(SeedSpec {
+            procedures: 10,
+            claims: 95,
+            seed: 3,
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.claims, 95);
+    let bench = h.app.login(SEED_USER, SEED_PASSWORD).await.unwrap().token;
+    assert_eq!(all_claims(&h, &bench).await.len(), 95);
+    let cursor = before["next_cursor"].as_str().unwrap();
+    let after = h
+        .get(&format!("{}?cursor={cursor}", routes::SYNC), &etude)
+        .await
+        .body;
+    assert!(
+        after["changes"].as_array().unwrap().is_empty(),
+        "the demo étude sees none of it"
+    );
+}
+
 async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");

@@ -212,8 +212,7 @@ pub(crate) async fn decide_claim(
 ) -> AppResult<Json<Changed>> {
     let mut tx = state.db.write.begin().await?;
     let scope = claim_scope(&mut tx, id).await?;
-    let ids = [id];
-    let claim = crate::records::claims(&mut tx, crate::records::Selection::ids(&ids))
+    let claim = crate::records::claims(&mut tx, crate::records::Selection::one(id))
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;

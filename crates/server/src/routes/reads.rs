@@ -29,11 +29,10 @@ async fn visible_procedure(
     viewer: &Viewer,
     id: i64,
 ) -> AppResult<Procedure> {
-    let ids = [id];
     one(records::procedures(
         conn,
         Selection {
-            ids: Some(&ids),
+            id: Some(id),
             viewer: Some(viewer),
             ..Selection::default()
         },
@@ -49,11 +48,10 @@ async fn visible_dossier(
     let id = records::dossier_id(conn, reference)
         .await?
         .ok_or(AppError::NotFound)?;
-    let ids = [id];
     one(records::dossiers(
         conn,
         Selection {
-            ids: Some(&ids),
+            id: Some(id),
             viewer: Some(viewer),
             ..Selection::default()
         },
@@ -185,11 +183,10 @@ pub(crate) async fn claim(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Claim>> {
     let mut conn = state.db.read.acquire().await?;
-    let ids = [id];
     one(records::claims(
         &mut conn,
         Selection {
-            ids: Some(&ids),
+            id: Some(id),
             viewer: Some(&session.viewer),
             ..Selection::default()
         },
