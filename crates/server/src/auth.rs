@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use claimdesk_api::auth::{Role, Session, User};
 use rand::RngCore;
 use rand::rngs::OsRng;
@@ -113,6 +113,13 @@ pub(crate) async fn open_session(
     let now = config.now();
     let expires_at = now + delta(config.session_absolute_timeout);
     let idle_expires_at = (now + delta(config.session_idle_timeout)).min(expires_at);
+    // Ended sessions are kept a week, so that their tokens still answer
+    // `session_expired` rather than `unauthenticated`, then dropped here.
+    sqlx::query("DELETE FROM sessions WHERE idle_expires_at < ? OR expires_at < ?")
+        .bind(now - TimeDelta::days(7))
+        .bind(now - TimeDelta::days(7))
+        .execute(&mut *conn)
+        .await?;
     let token = new_token();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_used_at, idle_expires_at, \

@@ -478,3 +478,16 @@ async fn codes_expire_and_guarantors_see_only_their_dossier() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn ended_sessions_are_swept_a_week_later() {
+    let h = Harness::demo().await;
+    let old = h.token(demo::DEBTORS[3]).await;
+    h.clock.advance(Duration::from_secs(13 * 3600));
+    assert_eq!(h.get(routes::ME, &old).await.code(), "session_expired");
+    h.clock.advance(Duration::from_secs(8 * 24 * 3600));
+    let _fresh = h.token(demo::DEBTORS[3]).await;
+    let reply = h.get(routes::ME, &old).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.code(), "unauthenticated", "the ended session is gone");
+}
