@@ -27,13 +27,13 @@ describe('what the UI says', () => {
     expect(errorMessageKey({ code: 'rate_limited', message: 'invalid credentials' })).toBe(
       'error.rate_limited',
     );
-    expect(errorMessageKey({ code: 'keyring', message: '' })).toBe('error.keyring');
+    expect(errorMessageKey({ code: 'keyring_unavailable', message: '' })).toBe('error.keyring_unavailable');
   });
 
   it('sends the user back to sign-in only for session errors', () => {
     expect(needsSignIn({ code: 'session_expired', message: '' })).toBe(true);
     expect(needsSignIn({ code: 'unauthenticated', message: '' })).toBe(true);
-    expect(needsSignIn({ code: 'not_signed_in', message: '' })).toBe(true);
+    expect(needsSignIn({ code: 'not_logged_in', message: '' })).toBe(true);
     expect(needsSignIn({ code: 'offline', message: '' })).toBe(false);
     expect(needsSignIn({ code: 'forbidden', message: '' })).toBe(false);
   });

@@ -2,9 +2,9 @@
 // alone: the message is the server's or the shell's, in whatever language, for logs.
 
 import type { MessageKey } from './i18n/translate';
-import type { ClientErrorCode, CommandError, ErrorCode } from './types';
+import type { ClientCode, CommandError, ErrorCode } from './types';
 
-export type AppErrorCode = ErrorCode | ClientErrorCode;
+export type AppErrorCode = ErrorCode | ClientCode;
 
 /** The sentence, in the catalogue, that says what happened and what to do next. */
 const ERROR_MESSAGES: { readonly [C in AppErrorCode]: MessageKey } = {
@@ -26,8 +26,15 @@ const ERROR_MESSAGES: { readonly [C in AppErrorCode]: MessageKey } = {
   internal: 'error.internal',
   unknown: 'error.unknown',
   offline: 'error.offline',
-  not_signed_in: 'error.not_signed_in',
-  keyring: 'error.keyring',
+  network: 'error.network',
+  timeout: 'error.timeout',
+  protocol: 'error.protocol',
+  invalid_server: 'error.invalid_server',
+  not_logged_in: 'error.not_logged_in',
+  never_synced: 'error.never_synced',
+  keyring_unavailable: 'error.keyring_unavailable',
+  store: 'error.store',
+  io: 'error.io',
 };
 
 export const ERROR_CODES = Object.keys(ERROR_MESSAGES) as readonly AppErrorCode[];
@@ -60,6 +67,6 @@ export function errorMessageKey(error: CommandError): MessageKey {
 /** Errors after which the user has to sign in again. */
 export function needsSignIn(error: CommandError): boolean {
   return (
-    error.code === 'unauthenticated' || error.code === 'session_expired' || error.code === 'not_signed_in'
+    error.code === 'unauthenticated' || error.code === 'session_expired' || error.code === 'not_logged_in'
   );
 }

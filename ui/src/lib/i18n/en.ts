@@ -230,7 +230,16 @@ export const en: Catalogue = {
   'error.unknown': 'Something unexpected went wrong. Try again; if it keeps happening, contact support.',
   'error.offline':
     'The server cannot be reached. Check your internet connection and the server address; the data already synced stays available.',
-  'error.not_signed_in': 'You are not signed in. Sign in to go on.',
-  'error.keyring':
+  'error.not_logged_in': 'You are not signed in. Sign in to go on.',
+  'error.keyring_unavailable':
     'The system’s password keyring cannot be reached. Unlock it (or check that it is installed), then sign in again.',
+  'error.network': 'The connection to the server was cut. Check your internet connection, then try again.',
+  'error.timeout': 'The server takes too long to answer. Try again in a few minutes.',
+  'error.protocol': 'The server answered something unexpected. Check the server address or update the app.',
+  'error.invalid_server':
+    'The server address is not valid. Enter an address starting with https:// (or http://).',
+  'error.never_synced': 'Nothing has been synced yet. Click “Sync now” once you are online.',
+  'error.store':
+    'The data stored on this computer cannot be read. Sync again; if it keeps happening, contact support.',
+  'error.io': 'A file of the app could not be read or written. Check the free disk space, then try again.',
 };

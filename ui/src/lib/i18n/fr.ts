@@ -237,9 +237,21 @@ export const fr = {
     'Une erreur inattendue s’est produite. Réessayez ; si elle persiste, contactez le support.',
   'error.offline':
     'Le serveur est injoignable. Vérifiez votre connexion internet et l’adresse du serveur ; les données déjà synchronisées restent consultables.',
-  'error.not_signed_in': 'Vous n’êtes pas connecté. Connectez-vous pour continuer.',
-  'error.keyring':
+  'error.not_logged_in': 'Vous n’êtes pas connecté. Connectez-vous pour continuer.',
+  'error.keyring_unavailable':
     'Le trousseau de mots de passe du système est inaccessible. Déverrouillez-le (ou vérifiez qu’il est installé), puis reconnectez-vous.',
+  'error.network': 'La connexion au serveur a été coupée. Vérifiez votre connexion internet, puis réessayez.',
+  'error.timeout': 'Le serveur met trop de temps à répondre. Réessayez dans quelques minutes.',
+  'error.protocol':
+    'Le serveur a répondu de façon inattendue. Vérifiez l’adresse du serveur ou mettez l’application à jour.',
+  'error.invalid_server':
+    'L’adresse du serveur n’est pas valable. Saisissez une adresse commençant par https:// (ou http://).',
+  'error.never_synced':
+    'Aucune donnée n’a encore été synchronisée. Cliquez sur « Synchroniser » une fois connecté au réseau.',
+  'error.store':
+    'Les données enregistrées sur cet ordinateur sont illisibles. Synchronisez à nouveau ; si cela persiste, contactez le support.',
+  'error.io':
+    'Un fichier de l’application n’a pas pu être lu ou écrit. Vérifiez l’espace disque disponible, puis réessayez.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fr;

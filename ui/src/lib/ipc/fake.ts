@@ -105,7 +105,7 @@ export class FakeIpc implements Ipc {
   }
 
   private requireUser(): User {
-    if (!this.status.user) throw { code: 'not_signed_in', message: 'not signed in' } satisfies CommandError;
+    if (!this.status.user) throw { code: 'not_logged_in', message: 'not logged in' } satisfies CommandError;
     return this.status.user;
   }
 

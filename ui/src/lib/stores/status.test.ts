@@ -63,11 +63,11 @@ describe('starting', () => {
   });
 
   it('is loaded even when the status cannot be read, with the reason kept', async () => {
-    fake.failures.appStatus = { code: 'keyring', message: 'no secret service' };
+    fake.failures.appStatus = { code: 'keyring_unavailable', message: 'no secret service' };
     await status.start();
     expect(status.loaded).toBe(true);
     expect(status.user).toBeNull();
-    expect(status.error?.code).toBe('keyring');
+    expect(status.error?.code).toBe('keyring_unavailable');
   });
 });
 

@@ -1,0 +1,26 @@
+//! Generates the permissions of the app's own commands, so that the capability
+//! file grants exactly those and nothing else is callable from the WebView.
+
+/// Every command of `src/commands.rs`; a command missing here cannot be granted.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "login",
+    "activate",
+    "logout",
+    "sync_now",
+    "procedures",
+    "procedure",
+    "dossiers",
+    "dossier",
+    "search",
+    "get_settings",
+    "set_settings",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

@@ -1,0 +1,41 @@
+//! The TypeScript declarations of every command's input and output, generated
+//! from the Rust types into `ui/src/lib/bindings/` (one file per type), so the
+//! UI cannot drift from the shell: `tests/bindings.rs` fails when the committed
+//! files differ from what these types generate.
+
+use std::path::{Path, PathBuf};
+
+use claimdesk_api::auth::User;
+use claimdesk_api::records::DossierDetail;
+use claimdesk_client::SearchHit;
+use ts_rs::TS;
+
+use crate::error::CommandError;
+use crate::settings::Settings;
+use crate::views::{
+    AppStatus, DossierSummary, ProcedureDetail, ProcedureSummary, SyncProgress, SyncReport,
+    SyncState,
+};
+
+/// Where the UI keeps the generated files.
+pub fn ui_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings")
+}
+
+/// Writes the declarations of the commands' and events' types, and of every
+/// type they use, into `dir`.
+pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
+    AppStatus::export_all_to(dir)?;
+    User::export_all_to(dir)?;
+    SyncReport::export_all_to(dir)?;
+    SyncProgress::export_all_to(dir)?;
+    SyncState::export_all_to(dir)?;
+    ProcedureSummary::export_all_to(dir)?;
+    ProcedureDetail::export_all_to(dir)?;
+    DossierSummary::export_all_to(dir)?;
+    DossierDetail::export_all_to(dir)?;
+    SearchHit::export_all_to(dir)?;
+    Settings::export_all_to(dir)?;
+    CommandError::export_all_to(dir)?;
+    Ok(())
+}

@@ -1,0 +1,361 @@
+//! The app's state between the window and the client core: one home, the
+//! signed-in user's store for reads, the settings, and the sync that runs once
+//! at a time however many ask for it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use claimdesk_api::auth::User;
+use claimdesk_api::records::DossierDetail;
+use claimdesk_client::{
+    ApiClient, Claimdesk, ClientError, Home, RetryPolicy, SearchHit, Shown, SyncOutcome,
+};
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
+use tokio::sync::{Notify, RwLock};
+
+use crate::error::{CommandError, CommandResult};
+use crate::settings::Settings;
+use crate::views::{
+    AppStatus, DossierSummary, ProcedureDetail, ProcedureSummary, SyncProgress, SyncReport,
+    SyncState,
+};
+
+/// Where the sync's news go: the window's events in the app, a recorder in tests.
+pub trait Events: Send + Sync + 'static {
+    fn progress(&self, progress: SyncProgress);
+    fn state(&self, state: SyncState);
+    fn done(&self, report: &SyncReport);
+}
+
+/// Where the settings are kept: tauri-plugin-store in the app, memory in tests.
+pub trait SettingsFile: Send + Sync + 'static {
+    fn load(&self) -> Option<serde_json::Value>;
+    fn save(&self, value: serde_json::Value) -> CommandResult<()>;
+}
+
+type RunningSync = Shared<BoxFuture<'static, CommandResult<SyncReport>>>;
+
+pub struct Desktop {
+    home: Home,
+    /// Reads share it; sign-in and sign-out take it alone. A sync works on a
+    /// handle of its own, so reads go on while it runs.
+    desk: RwLock<Claimdesk>,
+    /// Held by sign-in, sign-out and each sync, so that none runs inside another.
+    session_gate: tokio::sync::Mutex<()>,
+    running: Mutex<Option<RunningSync>>,
+    online: AtomicBool,
+    syncing: AtomicBool,
+    last_sync: Mutex<Option<DateTime<Utc>>>,
+    /// When the last sync ended, whoever asked for it: the timer counts from there.
+    last_attempt: Mutex<Option<Instant>>,
+    settings: Mutex<Settings>,
+    settings_file: Box<dyn SettingsFile>,
+    /// CLAIMDESK_SERVER: wins over the stored server.
+    server_override: Option<String>,
+    /// Wakes the background loop: sign-in, new settings.
+    pub(crate) wake: Notify,
+    events: Box<dyn Events>,
+    retry: RetryPolicy,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing holding these locks can leave the data half-changed.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Desktop {
+    pub async fn open(
+        home: Home,
+        events: Box<dyn Events>,
+        settings_file: Box<dyn SettingsFile>,
+        server_override: Option<String>,
+    ) -> CommandResult<Desktop> {
+        let desk = Claimdesk::open(home.clone()).await?;
+        let last_sync = match desk.store() {
+            Ok(store) => store.last_sync().await?,
+            Err(_) => None,
+        };
+        let settings = Settings::from_stored(settings_file.load());
+        Ok(Desktop {
+            home,
+            desk: RwLock::new(desk),
+            session_gate: tokio::sync::Mutex::new(()),
+            running: Mutex::new(None),
+            online: AtomicBool::new(true),
+            syncing: AtomicBool::new(false),
+            last_sync: Mutex::new(last_sync),
+            last_attempt: Mutex::new(None),
+            settings: Mutex::new(settings),
+            settings_file,
+            server_override,
+            wake: Notify::new(),
+            events,
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Desktop {
+        self.retry = retry;
+        self
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    pub fn online(&self) -> bool {
+        self.online.load(Ordering::SeqCst)
+    }
+
+    pub fn syncing(&self) -> bool {
+        self.syncing.load(Ordering::SeqCst)
+    }
+
+    pub async fn signed_in(&self) -> bool {
+        self.desk.read().await.session().is_some()
+    }
+
+    fn state(&self) -> SyncState {
+        SyncState {
+            online: self.online(),
+            syncing: self.syncing(),
+            last_sync: *lock(&self.last_sync),
+        }
+    }
+
+    /// Records whether the server answers, telling the window when it changed.
+    pub fn set_online(&self, online: bool) {
+        if self.online.swap(online, Ordering::SeqCst) != online {
+            self.events.state(self.state());
+        }
+    }
+
+    pub async fn app_status(&self) -> CommandResult<AppStatus> {
+        let desk = self.desk.read().await;
+        let status = if desk.session().is_some() {
+            AppStatus::from_status(desk.status().await?, self.syncing())
+        } else {
+            let server = self.settings().server_url;
+            let online = reachable(&server).await;
+            AppStatus::signed_out(server, online)
+        };
+        drop(desk);
+        self.set_online(status.online);
+        Ok(status)
+    }
+
+    /// Asks the server whether it answers; true when it does.
+    pub async fn probe(&self) -> bool {
+        let server = {
+            let desk = self.desk.read().await;
+            desk.session().map(|s| s.server.clone())
+        };
+        let online = reachable(&server.unwrap_or_else(|| self.settings().server_url)).await;
+        self.set_online(online);
+        online
+    }
+
+    pub async fn login(&self, server: &str, email: &str, password: &str) -> CommandResult<User> {
+        let _gate = self.session_gate.lock().await;
+        let user = self
+            .desk
+            .write()
+            .await
+            .login(server, email, password)
+            .await?;
+        self.signed_in_at(server);
+        Ok(user)
+    }
+
+    pub async fn activate(
+        &self,
+        server: &str,
+        reference: &str,
+        code: &str,
+        email: &str,
+        password: &str,
+    ) -> CommandResult<User> {
+        let _gate = self.session_gate.lock().await;
+        let user = self
+            .desk
+            .write()
+            .await
+            .activate(server, reference, code, email, password)
+            .await?;
+        self.signed_in_at(server);
+        Ok(user)
+    }
+
+    /// A new session: its store has its own last sync, the server answered,
+    /// and the server used becomes the one the next sign-in proposes.
+    fn signed_in_at(&self, server: &str) {
+        *lock(&self.last_sync) = None;
+        *lock(&self.last_attempt) = None;
+        self.set_online(true);
+        let mut settings = self.settings();
+        if self.server_override.is_none() && settings.server_url != server {
+            server.clone_into(&mut settings.server_url);
+            if let Err(e) = self.store_settings(settings) {
+                tracing::warn!(error = %e, "cannot remember the server");
+            }
+        }
+        self.wake.notify_one();
+    }
+
+    pub async fn logout(&self) -> CommandResult<()> {
+        let _gate = self.session_gate.lock().await;
+        self.desk.write().await.logout().await?;
+        *lock(&self.last_sync) = None;
+        Ok(())
+    }
+
+    pub async fn procedures(&self) -> CommandResult<Vec<ProcedureSummary>> {
+        let desk = self.desk.read().await;
+        Ok(desk
+            .procedures()
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    pub async fn procedure(&self, id: i64) -> CommandResult<ProcedureDetail> {
+        let desk = self.desk.read().await;
+        let claims = desk.claims(id).await?;
+        let procedure = desk.store()?.procedure(id).await?.ok_or_else(|| {
+            ClientError::NotFound(format!("no procedure {id} in the local store"))
+        })?;
+        Ok(ProcedureDetail { procedure, claims })
+    }
+
+    pub async fn dossiers(&self) -> CommandResult<Vec<DossierSummary>> {
+        let desk = self.desk.read().await;
+        let store = desk.store()?;
+        let mut summaries = Vec::new();
+        for dossier in desk.dossiers().await? {
+            let schedule = store.installments_of(&dossier.reference).await?;
+            summaries.push(DossierSummary::new(dossier, schedule));
+        }
+        Ok(summaries)
+    }
+
+    pub async fn dossier(&self, reference: &str) -> CommandResult<DossierDetail> {
+        match self.desk.read().await.show(reference).await? {
+            Shown::Dossier(detail) => Ok(*detail),
+            Shown::Claims { .. } => Err(ClientError::NotFound(format!(
+                "{reference} is a claim reference, not a dossier of yours"
+            ))
+            .into()),
+        }
+    }
+
+    pub async fn search(&self, query: &str, limit: u32) -> CommandResult<Vec<SearchHit>> {
+        Ok(self.desk.read().await.search(query, limit).await?)
+    }
+
+    /// The settings in force (the environment's server first).
+    pub fn settings(&self) -> Settings {
+        lock(&self.settings)
+            .clone()
+            .with_override(self.server_override.as_deref())
+    }
+
+    pub fn set_settings(&self, settings: Settings) -> CommandResult<Settings> {
+        self.store_settings(settings.validated()?)?;
+        // The timer may have changed.
+        self.wake.notify_one();
+        Ok(self.settings())
+    }
+
+    fn store_settings(&self, settings: Settings) -> CommandResult<()> {
+        let value = serde_json::to_value(&settings)
+            .map_err(|e| CommandError::io(format!("cannot write the settings: {e}")))?;
+        self.settings_file.save(value)?;
+        *lock(&self.settings) = settings;
+        Ok(())
+    }
+
+    /// Whether the timer says it is time to sync.
+    pub fn sync_due(&self) -> bool {
+        match *lock(&self.last_attempt) {
+            None => true,
+            Some(at) => at.elapsed() >= self.settings().sync_interval(),
+        }
+    }
+
+    /// Time left until the timer's next sync.
+    pub fn until_next_sync(&self) -> Duration {
+        match *lock(&self.last_attempt) {
+            None => Duration::ZERO,
+            Some(at) => self.settings().sync_interval().saturating_sub(at.elapsed()),
+        }
+    }
+
+    /// Brings the store up to date. Asked while a sync runs, waits for that
+    /// one and answers its outcome instead of starting another.
+    pub async fn sync(self: &Arc<Self>) -> CommandResult<SyncReport> {
+        let running = {
+            let mut slot = lock(&self.running);
+            match &*slot {
+                Some(running) => running.clone(),
+                None => {
+                    let run = Arc::clone(self).sync_once().boxed().shared();
+                    *slot = Some(run.clone());
+                    run
+                }
+            }
+        };
+        running.await
+    }
+
+    async fn sync_once(self: Arc<Self>) -> CommandResult<SyncReport> {
+        let gate = self.session_gate.lock().await;
+        self.syncing.store(true, Ordering::SeqCst);
+        self.events.state(self.state());
+        let result = self.pull().await;
+        drop(gate);
+        match &result {
+            Ok(report) => {
+                self.online.store(true, Ordering::SeqCst);
+                tracing::info!(applied = report.applied, "synced");
+            }
+            Err(e) if e.is_offline() => self.online.store(false, Ordering::SeqCst),
+            Err(e) => tracing::warn!(error = %e, "sync failed"),
+        }
+        *lock(&self.last_attempt) = Some(Instant::now());
+        self.syncing.store(false, Ordering::SeqCst);
+        // Whoever asks from now on gets a new sync, not this one's outcome.
+        *lock(&self.running) = None;
+        self.events.state(self.state());
+        if let Ok(report) = &result {
+            self.events.done(report);
+        }
+        result
+    }
+
+    async fn pull(&self) -> CommandResult<SyncReport> {
+        let mut desk = Claimdesk::open(self.home.clone())
+            .await?
+            .with_retry(self.retry);
+        let events = &self.events;
+        match desk.sync(|p| events.progress(p.into())).await? {
+            SyncOutcome::Synced(report) => {
+                *lock(&self.last_sync) = Some(report.synced_at);
+                Ok(SyncReport::from(&report))
+            }
+            SyncOutcome::Offline { server, .. } => Err(ClientError::Offline { server }.into()),
+        }
+    }
+}
+
+/// Whether the central API at `server` answers its health check, quickly.
+async fn reachable(server: &str) -> bool {
+    let Ok(api) = ApiClient::with_timeouts(server, Duration::from_secs(2), Duration::from_secs(5))
+    else {
+        return false;
+    };
+    api.with_retry(RetryPolicy::NONE).health().await.is_ok()
+}

@@ -1,0 +1,165 @@
+//! The claimdesk desktop app: a Tauri window over the client core. The window
+//! calls the commands of [`commands`]; [`desktop::Desktop`] holds the state
+//! between them; [`background`] syncs without being asked; everything else is
+//! in `claimdesk_client`.
+
+pub mod background;
+pub mod bindings;
+pub mod commands;
+pub mod desktop;
+pub mod error;
+pub mod settings;
+pub mod views;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use claimdesk_client::Home;
+use tauri::{Emitter, Manager, Runtime};
+use tauri_plugin_opener::OpenerExt;
+use tauri_plugin_store::StoreExt;
+
+use crate::desktop::{Desktop, Events, SettingsFile};
+use crate::error::{CommandError, CommandResult};
+use crate::views::{SyncProgress, SyncReport, SyncState};
+
+pub const EVENT_PROGRESS: &str = "sync://progress";
+pub const EVENT_STATE: &str = "sync://state";
+pub const EVENT_DONE: &str = "sync://done";
+
+/// The environment variable that points the app at another central API.
+pub const SERVER_ENV: &str = "CLAIMDESK_SERVER";
+
+struct WindowEvents<R: Runtime>(tauri::AppHandle<R>);
+
+impl<R: Runtime> WindowEvents<R> {
+    fn emit(&self, event: &str, payload: impl serde::Serialize + Clone) {
+        if let Err(e) = self.0.emit(event, payload) {
+            tracing::warn!(event, error = %e, "cannot send an event to the window");
+        }
+    }
+}
+
+impl<R: Runtime> Events for WindowEvents<R> {
+    fn progress(&self, progress: SyncProgress) {
+        self.emit(EVENT_PROGRESS, progress);
+    }
+    fn state(&self, state: SyncState) {
+        self.emit(EVENT_STATE, state);
+    }
+    fn done(&self, report: &SyncReport) {
+        self.emit(EVENT_DONE, report.clone());
+    }
+}
+
+struct PluginSettingsFile<R: Runtime>(Arc<tauri_plugin_store::Store<R>>);
+
+impl<R: Runtime> SettingsFile for PluginSettingsFile<R> {
+    fn load(&self) -> Option<serde_json::Value> {
+        self.0.get(settings::STORE_KEY)
+    }
+
+    fn save(&self, value: serde_json::Value) -> CommandResult<()> {
+        self.0.set(settings::STORE_KEY, value);
+        self.0
+            .save()
+            .map_err(|e| CommandError::io(format!("cannot save the settings: {e}")))
+    }
+}
+
+/// Pages the window may show: its own, embedded or (in development) served
+/// by the UI's dev server. Anything else opens in the system browser.
+fn is_own_page(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" | "asset" | "about" | "data" => true,
+        "http" | "https" => {
+            let host = url.host_str().unwrap_or_default();
+            host == "tauri.localhost" || (tauri::is_dev() && host == "localhost")
+        }
+        _ => false,
+    }
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let server_override = std::env::var(SERVER_ENV).ok().filter(|s| !s.is_empty());
+    tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .setup(move |app| {
+            let home = Home::locate(None)?;
+            std::fs::create_dir_all(home.root())?;
+            let file: PathBuf = home.root().join(settings::STORE_FILE);
+            let settings_file = PluginSettingsFile(app.store(file)?);
+            let events = WindowEvents(app.handle().clone());
+            let desktop = tauri::async_runtime::block_on(Desktop::open(
+                home,
+                Box::new(events),
+                Box::new(settings_file),
+                server_override.clone(),
+            ))?;
+            let desktop = Arc::new(desktop);
+            app.manage(Arc::clone(&desktop));
+            tauri::async_runtime::spawn(background::run(desktop));
+
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == "main")
+                .cloned()
+                .ok_or("no main window in tauri.conf.json")?;
+            let handle = app.handle().clone();
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .on_navigation(move |url| {
+                    if is_own_page(url) {
+                        return true;
+                    }
+                    if let Err(e) = handle.opener().open_url(url.as_str(), None::<&str>) {
+                        tracing::warn!(error = %e, "cannot open a link in the browser");
+                    }
+                    false
+                })
+                .build()?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::login,
+            commands::activate,
+            commands::logout,
+            commands::sync_now,
+            commands::procedures,
+            commands::procedure,
+            commands::dossiers,
+            commands::dossier,
+            commands::search,
+            commands::get_settings,
+            commands::set_settings,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the app stopped");
+            std::process::exit(1);
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_own_page;
+
+    #[test]
+    fn only_the_apps_own_pages_stay_in_the_window() {
+        let url = |s: &str| tauri::Url::parse(s).unwrap();
+        assert!(is_own_page(&url("tauri://localhost/index.html")));
+        assert!(is_own_page(&url("http://tauri.localhost/")));
+        assert!(!is_own_page(&url("https://www.bodacc.fr/annonce/123")));
+        assert!(!is_own_page(&url("https://pay.example.com/checkout")));
+        assert!(!is_own_page(&url("file:///etc/passwd")));
+    }
+}

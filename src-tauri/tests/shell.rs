@@ -1,0 +1,284 @@
+//! The shell's own behaviour without a window: what the commands answer, the
+//! single sync that concurrent requests join, the events, the offline switch
+//! and the return of the server, the settings. Against a real central API on
+//! loopback; signing in uses the OS keyring, so run under
+//! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-desktop`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use claimdesk_client::{ApiClient, Home, RetryPolicy, SearchHitKind, SessionToken};
+use claimdesk_desktop::background::{self, OFFLINE_PROBE};
+use claimdesk_desktop::desktop::{Desktop, Events, SettingsFile};
+use claimdesk_desktop::error::CommandResult;
+use claimdesk_desktop::settings::{Language, Settings};
+use claimdesk_desktop::views::{SyncProgress, SyncReport, SyncState};
+use claimdesk_server::demo;
+use claimdesk_server::testing::TestServer;
+use tempfile::TempDir;
+
+const FAST: RetryPolicy = RetryPolicy {
+    max_tries: 2,
+    base_delay: Duration::from_millis(20),
+    max_delay: Duration::from_millis(50),
+};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Event {
+    Progress(SyncProgress),
+    State(SyncState),
+    Done(SyncReport),
+}
+
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<Event>>>);
+
+impl Recorder {
+    fn take(&self) -> Vec<Event> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Events for Recorder {
+    fn progress(&self, progress: SyncProgress) {
+        self.0.lock().unwrap().push(Event::Progress(progress));
+    }
+    fn state(&self, state: SyncState) {
+        self.0.lock().unwrap().push(Event::State(state));
+    }
+    fn done(&self, report: &SyncReport) {
+        self.0.lock().unwrap().push(Event::Done(report.clone()));
+    }
+}
+
+#[derive(Clone, Default)]
+struct MemoryFile(Arc<Mutex<Option<serde_json::Value>>>);
+
+impl SettingsFile for MemoryFile {
+    fn load(&self) -> Option<serde_json::Value> {
+        self.0.lock().unwrap().clone()
+    }
+    fn save(&self, value: serde_json::Value) -> CommandResult<()> {
+        *self.0.lock().unwrap() = Some(value);
+        Ok(())
+    }
+}
+
+struct Shell {
+    _home: TempDir,
+    desktop: Arc<Desktop>,
+    events: Recorder,
+    file: MemoryFile,
+}
+
+async fn shell(server_override: Option<&str>) -> Shell {
+    let home = tempfile::tempdir().unwrap();
+    let events = Recorder::default();
+    let file = MemoryFile::default();
+    let desktop = Desktop::open(
+        Home::new(home.path()),
+        Box::new(events.clone()),
+        Box::new(file.clone()),
+        server_override.map(str::to_owned),
+    )
+    .await
+    .unwrap()
+    .with_retry(FAST);
+    Shell {
+        _home: home,
+        desktop: Arc::new(desktop),
+        events,
+        file,
+    }
+}
+
+fn dones(events: &[Event]) -> Vec<&SyncReport> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Done(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+fn states(events: &[Event]) -> Vec<SyncState> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::State(s) => Some(*s),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn signed_out_the_status_is_empty_and_reads_ask_to_sign_in() {
+    let mut server = TestServer::start_demo().await;
+    let shell = shell(Some(&server.base_url)).await;
+    let status = shell.desktop.app_status().await.unwrap();
+    assert_eq!(status.user, None);
+    assert_eq!(status.server_url, server.base_url);
+    assert!(status.online);
+    assert_eq!(status.counts.procedures, 0);
+    let e = shell.desktop.procedures().await.unwrap_err();
+    assert_eq!(e.code.as_str(), "not_logged_in");
+    let e = shell.desktop.sync().await.unwrap_err();
+    assert_eq!(e.code.as_str(), "not_logged_in");
+
+    server.stop().await;
+    assert!(!shell.desktop.app_status().await.unwrap().online);
+    assert_eq!(
+        states(&shell.events.take()).last().map(|s| s.online),
+        Some(false)
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_with_the_servers_code() {
+    let server = TestServer::start_demo().await;
+    let shell = shell(None).await;
+    let e = shell
+        .desktop
+        .login(&server.base_url, demo::ETUDE_USER, "not the password")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code.as_str(), "invalid_credentials");
+    assert!(!shell.desktop.signed_in().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_sync_serves_concurrent_requests_and_the_data_survives_a_cut() {
+    let mut server = TestServer::start_demo().await;
+    let token = server.token_for(demo::ETUDE_USER).await;
+    let api = ApiClient::new(&server.base_url)
+        .unwrap()
+        .with_token(SessionToken::new(token));
+    let on_server = api.procedures().await.unwrap();
+
+    let shell = shell(None).await;
+    let user = shell
+        .desktop
+        .login(&server.base_url, demo::ETUDE_USER, demo::PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(user.email, demo::ETUDE_USER);
+    // The server signed in to becomes the one proposed next time.
+    assert_eq!(shell.desktop.settings().server_url, server.base_url);
+    assert_eq!(
+        shell.file.load().unwrap()["server_url"],
+        serde_json::json!(server.base_url)
+    );
+    let e = shell.desktop.procedures().await.unwrap_err();
+    assert_eq!(e.code.as_str(), "never_synced");
+    shell.events.take();
+
+    let (a, b) = tokio::join!(shell.desktop.sync(), shell.desktop.sync());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a, b);
+    assert!(a.applied > 0);
+    assert_eq!(a.procedures, on_server.len() as u64);
+    let events = shell.events.take();
+    assert_eq!(dones(&events), vec![&a], "one sync ran, announced once");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Progress(p) if !p.more))
+    );
+    let changes = states(&events);
+    assert!(changes.first().unwrap().syncing);
+    let last = changes.last().unwrap();
+    assert!(!last.syncing && last.online && last.last_sync.is_some());
+
+    // Reads.
+    let procedures = shell.desktop.procedures().await.unwrap();
+    assert_eq!(procedures.len(), on_server.len());
+    let busiest = procedures.iter().max_by_key(|p| p.claims_count).unwrap();
+    assert!(busiest.claims_count > 0);
+    let detail = shell.desktop.procedure(busiest.procedure.id).await.unwrap();
+    assert_eq!(detail.claims.len() as u64, busiest.claims_count);
+    assert_eq!(
+        shell
+            .desktop
+            .procedure(i64::MAX)
+            .await
+            .unwrap_err()
+            .code
+            .as_str(),
+        "not_found"
+    );
+    let siren = &busiest.procedure.debtor.siren;
+    let hits = shell.desktop.search(siren, 20).await.unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h.kind == SearchHitKind::Procedure && h.id == busiest.procedure.id),
+        "{siren} finds its procedure: {hits:?}"
+    );
+    let status = shell.desktop.app_status().await.unwrap();
+    assert_eq!(status.user.unwrap().email, demo::ETUDE_USER);
+    assert_eq!(status.counts.procedures, on_server.len() as u64);
+    assert!(status.last_sync.is_some() && status.online && !status.syncing);
+
+    // The server goes away: the sync says offline, the window is told, the data stays.
+    server.stop().await;
+    let e = shell.desktop.sync().await.unwrap_err();
+    assert_eq!(e.code.as_str(), "offline");
+    assert!(!shell.desktop.online());
+    assert_eq!(
+        states(&shell.events.take()).last().map(|s| s.online),
+        Some(false)
+    );
+    assert_eq!(
+        shell.desktop.procedures().await.unwrap().len(),
+        on_server.len()
+    );
+    assert!(!shell.desktop.app_status().await.unwrap().online);
+    // While it is away, the background loop only asks whether it is back.
+    assert_eq!(background::step(&shell.desktop).await, OFFLINE_PROBE);
+    assert!(dones(&shell.events.take()).is_empty());
+
+    // Back: the next look finds it and syncs at once.
+    server.restart().await;
+    background::step(&shell.desktop).await;
+    assert!(shell.desktop.online());
+    let events = shell.events.take();
+    assert_eq!(dones(&events).len(), 1);
+    assert!(states(&events).iter().any(|s| s.online));
+
+    shell.desktop.logout().await.unwrap();
+    assert!(!shell.desktop.signed_in().await);
+    assert_eq!(
+        shell.desktop.procedures().await.unwrap_err().code.as_str(),
+        "not_logged_in"
+    );
+}
+
+#[tokio::test]
+async fn settings_are_checked_kept_and_the_environment_server_wins() {
+    let shell = shell(Some("http://127.0.0.1:9")).await;
+    let defaults = shell.desktop.settings();
+    assert_eq!(defaults.language, Language::Fr);
+    assert_eq!(defaults.server_url, "http://127.0.0.1:9");
+
+    let chosen = Settings {
+        server_url: "https://api.claimdesk.fr".into(),
+        language: Language::En,
+        sync_interval_minutes: 5,
+        ..defaults.clone()
+    };
+    let answered = shell.desktop.set_settings(chosen).unwrap();
+    assert_eq!(answered.language, Language::En);
+    assert_eq!(answered.sync_interval_minutes, 5);
+    // Kept as chosen, shown with the environment's server.
+    assert_eq!(answered.server_url, "http://127.0.0.1:9");
+    let kept = shell.file.load().unwrap();
+    assert_eq!(kept["server_url"], "https://api.claimdesk.fr");
+    assert_eq!(kept["language"], "en");
+
+    let refused = shell.desktop.set_settings(Settings {
+        sync_interval_minutes: 0,
+        ..answered.clone()
+    });
+    assert_eq!(refused.unwrap_err().code.as_str(), "validation_failed");
+    assert_eq!(shell.desktop.settings().sync_interval_minutes, 5);
+}
