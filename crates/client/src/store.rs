@@ -236,6 +236,90 @@ impl<'p> PageOutcome<'p> {
             .map(|(_, id)| *id)
             .collect()
     }
+
+    fn upserted(&self, kind: EntityKind) -> Vec<i64> {
+        match kind {
+            EntityKind::Procedure => self.procedures.iter().map(|p| p.id).collect(),
+            EntityKind::Claim => self.claims.iter().map(|c| c.id).collect(),
+            EntityKind::Dossier => self.dossiers.iter().map(|d| d.id).collect(),
+            EntityKind::Installment => self.installments.iter().map(|i| i.id).collect(),
+        }
+    }
+
+    /// Every record of `kind` the page replaces or removes.
+    fn touched(&self, kind: EntityKind) -> Vec<i64> {
+        let mut ids = self.upserted(kind);
+        ids.extend(self.deleted(kind));
+        ids
+    }
+}
+
+/// A full-text index of the search box over one table (migration 0002),
+/// kept by the store in bulk rather than by per-row triggers.
+struct SearchIndex {
+    kind: EntityKind,
+    table: &'static str,
+    index: &'static str,
+    columns: &'static str,
+}
+
+const SEARCH_INDEXES: [SearchIndex; 3] = [
+    SearchIndex {
+        kind: EntityKind::Procedure,
+        table: "procedures",
+        index: "procedures_search",
+        columns: "debtor_name, debtor_siren, tribunal",
+    },
+    SearchIndex {
+        kind: EntityKind::Dossier,
+        table: "dossiers",
+        index: "dossiers_search",
+        columns: "reference, debtor_name, debtor_siren",
+    },
+    SearchIndex {
+        kind: EntityKind::Claim,
+        table: "claims",
+        index: "claims_search",
+        columns: "dossier_reference, creditor",
+    },
+];
+
+impl SearchIndex {
+    /// Removes the entries of those records that are on disk; a record seen
+    /// for the first time (all of them on a first sync) costs nothing here.
+    async fn unindex(&self, conn: &mut SqliteConnection, ids: &[i64]) -> Result<()> {
+        let sql = format!(
+            "DELETE FROM {index} WHERE rowid IN \
+             (SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?)))",
+            index = self.index,
+            table = self.table
+        );
+        sqlx::query(&sql)
+            .bind(json_ids(ids))
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Indexes those records as they now are on disk.
+    async fn index(&self, conn: &mut SqliteConnection, ids: &[i64]) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {index} (rowid, {columns}) SELECT id, {columns} FROM {table} \
+             WHERE id IN (SELECT value FROM json_each(?))",
+            index = self.index,
+            table = self.table,
+            columns = self.columns
+        );
+        sqlx::query(&sql)
+            .bind(json_ids(ids))
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}
+
+fn json_ids(ids: &[i64]) -> String {
+    serde_json::to_string(ids).expect("ids always serialize")
 }
 
 fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
@@ -314,6 +398,13 @@ impl Store {
         }
         let last = PageOutcome::of(changes);
         let mut tx = self.pool.begin().await?;
+        // Index entries of records already on disk go before the records change.
+        for index in SEARCH_INDEXES {
+            let touched = last.touched(index.kind);
+            if !touched.is_empty() {
+                index.unindex(&mut tx, &touched).await?;
+            }
+        }
         for kind in EntityKind::ALL {
             let ids = last.deleted(kind);
             if !ids.is_empty() {
@@ -346,6 +437,12 @@ impl Store {
         .await?;
         for dossier in &last.dossiers {
             self.upsert_dossier(&mut tx, dossier).await?;
+        }
+        for index in SEARCH_INDEXES {
+            let written = last.upserted(index.kind);
+            if !written.is_empty() {
+                index.index(&mut tx, &written).await?;
+            }
         }
         set_meta(&mut tx, META_CURSOR, next_cursor).await?;
         if let Some(at) = completed_at {
@@ -423,7 +520,10 @@ impl Store {
             "dossiers",
             "guarantees",
             "installments",
-        ] {
+        ]
+        .into_iter()
+        .chain(SEARCH_INDEXES.iter().map(|i| i.index))
+        {
             sqlx::query(&format!("DELETE FROM {table}"))
                 .execute(&mut *tx)
                 .await?;
@@ -729,7 +829,7 @@ async fn delete(conn: &mut SqliteConnection, kind: EntityKind, ids: &[i64]) -> R
             &["DELETE FROM installments WHERE id IN (SELECT value FROM json_each(?))"]
         }
     };
-    let ids = serde_json::to_string(ids).expect("ids always serialize");
+    let ids = json_ids(ids);
     for sql in statements {
         sqlx::query(sql).bind(&ids).execute(&mut *conn).await?;
     }

@@ -490,3 +490,54 @@ async fn large_interleaved_pages_land_whole() {
         (1..=10).map(|i| claim(i, 1, "2.00")).collect::<Vec<_>>()[..]
     );
 }
+
+#[tokio::test]
+async fn search_indexes_keep_one_entry_per_record_through_replays_and_deletes() {
+    let (_dir, store) = fresh().await;
+    let mut first: Vec<Change> = (1..=3)
+        .map(|i| up(Entity::Procedure(procedure(i))))
+        .collect();
+    first.extend((1..=700).map(|i| up(Entity::Claim(claim(i, i % 3 + 1, "1.00")))));
+    first.push(up(Entity::Dossier(dossier(1, "CD-A", Some(1)))));
+    first.push(up(Entity::Dossier(dossier(2, "CD-B", None))));
+    store.apply_page(&first, "c1", None).await.unwrap();
+    store.apply_page(&first, "c1", None).await.unwrap();
+    let mut renamed = procedure(2);
+    renamed.debtor.name = "Nouveau Nom SAS".into();
+    let mut second: Vec<Change> = (1..=300).map(|i| del(EntityKind::Claim, i)).collect();
+    second.push(up(Entity::Procedure(renamed)));
+    second.push(del(EntityKind::Dossier, 2));
+    second.push(up(Entity::Claim(claim(5, 1, "5.00"))));
+    store.apply_page(&second, "c2", None).await.unwrap();
+
+    for (table, index) in [
+        ("procedures", "procedures_search"),
+        ("claims", "claims_search"),
+        ("dossiers", "dossiers_search"),
+    ] {
+        let (rows, entries, orphans): (i64, i64, i64) = sqlx::query_as(&format!(
+            "SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM {index}), \
+             (SELECT count(*) FROM {index} i LEFT JOIN {table} t ON t.id = i.rowid \
+              WHERE t.id IS NULL)"
+        ))
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!((entries, orphans), (rows, 0), "{index}");
+        sqlx::query(&format!(
+            "INSERT INTO {index} ({index}) VALUES ('integrity-check')"
+        ))
+        .execute(&store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{index}: {e}"));
+    }
+    let hits = crate::search::search(&store, "nouveau", 10).await.unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, 2);
+    store.wipe().await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM claims_search")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
