@@ -1,0 +1,357 @@
+//! The real app in a real window, driven through WebDriver (tauri-driver over
+//! WebKitWebDriver) against a real central API on loopback with demo data.
+//!
+//! Needs a display (run under `xvfb-run -a`), a Secret Service keyring (run
+//! under `scripts/with-keyring`), `tauri-driver` on the PATH (or in
+//! TAURI_DRIVER), and the app built with `--features custom-protocol`, which
+//! this test requires (the app's path in CLAIMDESK_DESKTOP_BIN, else the one
+//! cargo built, target/debug/claimdesk-desktop). `make test-desktop` does all
+//! of that. Screenshots go to `screenshots/`.
+//!
+//! Without a display or without tauri-driver the test fails and says why,
+//! rather than passing without having run.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use claimdesk_client::{ApiClient, SessionToken};
+use claimdesk_server::demo;
+use claimdesk_server::testing::TestServer;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn app_binary() -> PathBuf {
+    match std::env::var_os("CLAIMDESK_DESKTOP_BIN") {
+        Some(path) => PathBuf::from(path),
+        // target/debug/claimdesk-desktop, built by cargo with this test's features.
+        None => PathBuf::from(env!("CARGO_BIN_EXE_claimdesk-desktop")),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// tauri-driver, stopped with SIGTERM whatever happens to the test: SIGKILL
+/// would leave its WebKitWebDriver (and the app) running.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(home: &Path, server: &str, log: &Path) -> Result<Driver> {
+        let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let port = free_port();
+        let native_port = free_port();
+        let log_file = std::fs::File::create(log)?;
+        let child = Command::new(&program)
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            // The app inherits these through WebKitWebDriver.
+            .env("CLAIMDESK_HOME", home)
+            .env("CLAIMDESK_SERVER", server)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file)
+            .spawn()
+            .with_context(|| {
+                format!("cannot start {program:?}: `cargo install tauri-driver --locked`")
+            })?;
+        let driver = Driver { child, port };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let started = Instant::now();
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            ensure!(
+                started.elapsed() < WAIT,
+                "tauri-driver did not listen on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(driver)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        eprintln!("tauri-driver (pid {pid}) did not stop within 15 s of SIGTERM");
+    }
+}
+
+async fn session(driver: &Driver) -> Result<Client> {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": app_binary() }),
+    );
+    caps.insert("browserName".into(), json!("wry"));
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .context("cannot open a WebDriver session on the app")?;
+    Ok(client)
+}
+
+fn css(selector: &str) -> Locator<'_> {
+    Locator::Css(selector)
+}
+
+async fn find(client: &Client, selector: &str) -> Result<Element> {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(css(selector))
+        .await
+        .with_context(|| format!("no {selector} within {WAIT:?}"))
+}
+
+/// Waits until `check` holds, retrying on errors too (elements re-render).
+async fn until<F, Fut>(what: &str, mut check: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool>>,
+{
+    let started = Instant::now();
+    let mut last = None;
+    while started.elapsed() < WAIT {
+        match check().await {
+            Ok(true) => return Ok(()),
+            Ok(false) => last = None,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    match last {
+        Some(e) => Err(e.context(format!("still not {what} after {WAIT:?}"))),
+        None => bail!("still not {what} after {WAIT:?}"),
+    }
+}
+
+async fn attr(client: &Client, selector: &str, name: &str) -> Result<Option<String>> {
+    Ok(find(client, selector).await?.attr(name).await?)
+}
+
+async fn count_attr(client: &Client, selector: &str) -> Result<usize> {
+    attr(client, selector, "data-count")
+        .await?
+        .context("no data-count")?
+        .parse()
+        .context("data-count is not a number")
+}
+
+async fn screenshot(client: &Client, name: &str) -> Result<()> {
+    let dir = workspace_root().join("screenshots");
+    std::fs::create_dir_all(&dir)?;
+    // WebKit hands back the last frame it painted: let it paint what the DOM
+    // now holds (two animation frames, then a beat for the compositor).
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\n\
+             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 250)));",
+            vec![],
+        )
+        .await?;
+    let png = client.screenshot().await?;
+    std::fs::write(dir.join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+async fn type_into(client: &Client, selector: &str, text: &str) -> Result<()> {
+    let field = find(client, selector).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_signs_in_lists_searches_translates_and_survives_the_server_going_away() {
+    let binary = app_binary();
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo build -p claimdesk-desktop --features custom-protocol` first",
+        binary.display()
+    );
+    assert!(
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
+        "no display: run under `xvfb-run -a`"
+    );
+
+    let mut server = TestServer::start_demo().await;
+    let home = tempfile::tempdir().unwrap();
+    let log = workspace_root().join("target/tauri-driver.log");
+    let driver = Driver::start(home.path(), &server.base_url, &log).unwrap();
+    let client = session(&driver).await.unwrap();
+
+    let outcome = scenario(&client, &mut server).await;
+    if outcome.is_err() {
+        let _ = screenshot(&client, "failure").await;
+    }
+    // Closing the session ends the app; then the driver goes, even on failure.
+    let closed = client.close().await;
+    drop(driver);
+    outcome.unwrap();
+    closed.unwrap();
+}
+
+async fn scenario(client: &Client, server: &mut TestServer) -> Result<()> {
+    // What the server says the demo mandataire sees.
+    let token = server.token_for(demo::ETUDE_USER).await;
+    let api = ApiClient::new(&server.base_url)?.with_token(SessionToken::new(token));
+    let procedures = api.procedures().await?;
+    ensure!(!procedures.is_empty(), "the demo étude has no procedure");
+
+    // Sign in.
+    find(client, "[data-testid=signin-title]").await?;
+    screenshot(client, "01-sign-in").await?;
+    let server_field = find(client, "[data-testid=signin-server]").await?;
+    if server_field.prop("value").await?.as_deref() != Some(server.base_url.as_str()) {
+        type_into(client, "[data-testid=signin-server]", &server.base_url).await?;
+    }
+    type_into(client, "[data-testid=signin-email]", demo::ETUDE_USER).await?;
+    type_into(client, "[data-testid=signin-password]", demo::PASSWORD).await?;
+    find(client, "[data-testid=signin-submit]")
+        .await?
+        .click()
+        .await?;
+
+    // The procedures, once synced: as many as the server has for this user.
+    until("listing every procedure", || async {
+        Ok(count_attr(client, "[data-testid=procedures-table]").await? == procedures.len())
+    })
+    .await?;
+    let rows = client.find_all(css("[data-testid=procedure-row]")).await?;
+    ensure!(!rows.is_empty(), "no procedure row rendered");
+    find(client, "[data-testid=online-badge]").await?;
+    find(client, "[data-testid=last-sync][datetime]").await?;
+    screenshot(client, "02-procedures").await?;
+
+    // A procedure and its claims.
+    let first = &rows[0];
+    let id: i64 = first
+        .attr("data-id")
+        .await?
+        .context("row without id")?
+        .parse()?;
+    let expected = procedures
+        .iter()
+        .find(|p| p.id == id)
+        .context("unknown row")?;
+    first.click().await?;
+    until("showing the procedure", || async {
+        Ok(find(client, "[data-testid=procedure-title]")
+            .await?
+            .text()
+            .await?
+            == expected.debtor.name)
+    })
+    .await?;
+    until("listing its claims", || async {
+        Ok(count_attr(client, "[data-testid=claims-table]").await? > 0)
+    })
+    .await?;
+    find(client, "[data-testid=claim-row]").await?;
+    screenshot(client, "03-procedure").await?;
+
+    // Search a SIREN, open the hit.
+    let target = procedures.last().unwrap();
+    find(client, "[data-testid=nav-home]")
+        .await?
+        .click()
+        .await?;
+    type_into(client, "[data-testid=search-input]", &target.debtor.siren).await?;
+    let hit = format!(
+        "[data-testid=search-result][data-kind=procedure][data-id=\"{}\"]",
+        target.id
+    );
+    find(client, &hit).await?;
+    screenshot(client, "04-search").await?;
+    find(client, &hit).await?.click().await?;
+    until("showing the procedure found", || async {
+        Ok(find(client, "[data-testid=procedure-title]")
+            .await?
+            .text()
+            .await?
+            == target.debtor.name)
+    })
+    .await?;
+
+    // English.
+    let switch = find(client, "[data-testid=language-switch]").await?;
+    ensure!(
+        switch.attr("data-lang").await?.as_deref() == Some("fr"),
+        "not French first"
+    );
+    switch.click().await?;
+    until("in English", || async {
+        Ok(attr(client, "[data-testid=language-switch]", "data-lang")
+            .await?
+            .as_deref()
+            == Some("en")
+            && find(client, "[data-testid=nav-home]")
+                .await?
+                .text()
+                .await?
+                .contains("Home"))
+    })
+    .await?;
+    screenshot(client, "05-english").await?;
+
+    // The server goes away: offline shows, the data stays.
+    server.stop().await;
+    find(client, "[data-testid=sync-button]")
+        .await?
+        .click()
+        .await?;
+    find(client, "[data-testid=offline-badge]").await?;
+    ensure!(
+        client
+            .find_all(css("[data-testid=online-badge]"))
+            .await?
+            .is_empty(),
+        "online and offline badges both shown"
+    );
+    until("still showing the claims offline", || async {
+        Ok(count_attr(client, "[data-testid=claims-table]").await? > 0)
+    })
+    .await?;
+    find(client, "[data-testid=nav-home]")
+        .await?
+        .click()
+        .await?;
+    until("still listing the procedures offline", || async {
+        Ok(count_attr(client, "[data-testid=procedures-table]").await? == procedures.len())
+    })
+    .await?;
+    screenshot(client, "06-offline").await?;
+    Ok(())
+}
