@@ -12,7 +12,7 @@ APT_PACKAGES := build-essential pkg-config libdbus-1-dev dbus gnome-keyring keyu
 # The desktop app the WebDriver tests drive (built with the UI embedded).
 DESKTOP_BIN ?= $(CURDIR)/target/debug/claimdesk-desktop
 
-.PHONY: deps build test lint run run-server bench clean ui ui-test desktop bindings tauri-driver test-desktop
+.PHONY: deps build test lint run run-server bench clean ui ui-test desktop bindings tauri-driver test-desktop run-desktop
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -60,6 +60,15 @@ test-desktop: deps tauri-driver ui-test desktop
 	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring $(CARGO) test -p claimdesk-desktop --lib --test bindings --test shell
 	CLAIMDESK_DESKTOP_BIN=$(DESKTOP_BIN) CLAIMDESK_FORCE_KEYRING=1 xvfb-run -a -s "-screen 0 1280x800x24" \
 	  scripts/with-keyring $(CARGO) test -p claimdesk-desktop --features custom-protocol --test webdriver
+
+# The desktop app against a central API on loopback with the demo data
+# (sign in as etude@demo.claimdesk.fr / claimdesk-demo); the server stops with the app.
+run-desktop: desktop
+	$(CARGO) build -p claimdesk-server --bin claimdesk-server
+	@mkdir -p $(DATA) $(CURDIR)/.run/desktop-home
+	target/debug/claimdesk-server --listen 127.0.0.1:$(PORT) --data $(DATA) --demo & server=$$!; \
+	  trap 'kill $$server' EXIT; \
+	  CLAIMDESK_SERVER=http://127.0.0.1:$(PORT) CLAIMDESK_HOME=$(CURDIR)/.run/desktop-home $(DESKTOP_BIN)
 
 run-server: build
 	@mkdir -p $(DATA)

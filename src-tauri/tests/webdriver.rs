@@ -186,6 +186,23 @@ async fn screenshot(client: &Client, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Runs a promise-returning expression in the page: Ok with what it resolved
+/// to (as text), Err with what it rejected with.
+async fn run_js(client: &Client, promise: &str) -> Result<std::result::Result<String, String>> {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];\n\
+         Promise.resolve().then(() => {promise}).then(\n\
+           (v) => done({{ ok: JSON.stringify(v ?? null) }}),\n\
+           (e) => done({{ err: String(e && e.message ? e.message : e) }}));"
+    );
+    let value = client.execute_async(&script, vec![]).await?;
+    Ok(match (value.get("ok"), value.get("err")) {
+        (Some(ok), _) => Ok(ok.as_str().unwrap_or_default().to_owned()),
+        (_, Some(err)) => Err(err.as_str().unwrap_or_default().to_owned()),
+        _ => bail!("unexpected answer from the page: {value}"),
+    })
+}
+
 async fn type_into(client: &Client, selector: &str, text: &str) -> Result<()> {
     let field = find(client, selector).await?;
     field.clear().await?;
@@ -325,6 +342,36 @@ async fn scenario(client: &Client, server: &mut TestServer) -> Result<()> {
     })
     .await?;
     screenshot(client, "05-english").await?;
+
+    // Least privilege: the window may call the app's commands and nothing
+    // else, and may not reach the network itself (CSP connect-src).
+    let own = run_js(client, "window.__TAURI_INTERNALS__.invoke('get_settings')").await?;
+    ensure!(own.is_ok(), "the app's own command was refused: {own:?}");
+    for (command, args) in [
+        ("plugin:store|load", json!({ "path": "stolen.json" })),
+        ("plugin:opener|open_path", json!({ "path": "/etc/passwd" })),
+        ("plugin:window|close", json!({})),
+    ] {
+        let script = format!(
+            "window.__TAURI_INTERNALS__.invoke({}, {args})",
+            serde_json::to_string(command)?
+        );
+        let outcome = run_js(client, &script).await?;
+        ensure!(
+            outcome.as_ref().is_err_and(|e| e.contains("not allowed")),
+            "{command} was not refused: {outcome:?}"
+        );
+    }
+    let health = format!("{}/health", server.base_url);
+    let fetched = run_js(
+        client,
+        &format!(
+            "fetch({}, {{ mode: 'no-cors' }})",
+            serde_json::to_string(&health)?
+        ),
+    )
+    .await?;
+    ensure!(fetched.is_err(), "the WebView reached {health} itself");
 
     // The server goes away: offline shows, the data stays.
     server.stop().await;
