@@ -84,6 +84,9 @@ impl Entity {
 /// (deleted on the server, or no longer visible to this user).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
+// Nearly every change is an upsert, so boxing the record would add an
+// allocation to almost every element for the sake of the rare delete.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     Upsert { entity: Entity },
     Delete { kind: EntityKind, id: i64 },

@@ -312,10 +312,12 @@ impl ApiClient {
         let response = request.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(e))?;
+        // JSON is decoded apart, by serde: a failure while reading the body is
+        // the connection breaking mid-answer (reqwest calls it a decode error),
+        // which a retry or the next sync can mend.
+        let bytes = response.bytes().await.map_err(|e| ClientError::Network {
+            detail: root_cause(&e),
+        })?;
         if status.is_success() {
             return Ok(bytes);
         }
