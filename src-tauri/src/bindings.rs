@@ -10,6 +10,7 @@ use claimdesk_api::records::DossierDetail;
 use claimdesk_client::SearchHit;
 use ts_rs::TS;
 
+use crate::commands::{ActivateArgs, LoginArgs};
 use crate::error::CommandError;
 use crate::settings::Settings;
 use crate::views::{
@@ -25,6 +26,8 @@ pub fn ui_dir() -> PathBuf {
 /// Writes the declarations of the commands' and events' types, and of every
 /// type they use, into `dir`.
 pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
+    LoginArgs::export_all_to(dir)?;
+    ActivateArgs::export_all_to(dir)?;
     AppStatus::export_all_to(dir)?;
     User::export_all_to(dir)?;
     SyncReport::export_all_to(dir)?;

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use claimdesk_api::auth::User;
 use claimdesk_api::records::DossierDetail;
 use claimdesk_client::SearchHit;
+use serde::Deserialize;
 use tauri::State;
+use ts_rs::TS;
 
 use crate::desktop::Desktop;
 use crate::error::CommandResult;
@@ -16,30 +18,44 @@ use crate::views::{AppStatus, DossierSummary, ProcedureDetail, ProcedureSummary,
 
 type App<'a> = State<'a, Arc<Desktop>>;
 
+/// What `login` takes (as `{args}`). No `Debug`: it holds a password.
+#[derive(Deserialize, TS)]
+pub struct LoginArgs {
+    pub server: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// What `activate` takes (as `{args}`): the dossier reference and the code of
+/// the activation letter, and the new account's e-mail and password.
+#[derive(Deserialize, TS)]
+pub struct ActivateArgs {
+    pub server: String,
+    pub reference: String,
+    pub code: String,
+    pub email: String,
+    pub password: String,
+}
+
 #[tauri::command]
 pub async fn app_status(app: App<'_>) -> CommandResult<AppStatus> {
     app.app_status().await
 }
 
 #[tauri::command]
-pub async fn login(
-    app: App<'_>,
-    server: String,
-    email: String,
-    password: String,
-) -> CommandResult<User> {
-    app.login(&server, &email, &password).await
+pub async fn login(app: App<'_>, args: LoginArgs) -> CommandResult<User> {
+    app.login(&args.server, &args.email, &args.password).await
 }
 
 #[tauri::command]
-pub async fn activate(
-    app: App<'_>,
-    server: String,
-    reference: String,
-    code: String,
-    email: String,
-    password: String,
-) -> CommandResult<User> {
+pub async fn activate(app: App<'_>, args: ActivateArgs) -> CommandResult<User> {
+    let ActivateArgs {
+        server,
+        reference,
+        code,
+        email,
+        password,
+    } = args;
     app.activate(&server, &reference, &code, &email, &password)
         .await
 }

@@ -4,6 +4,7 @@
 // Amounts are strings ("1234.56"), legal dates "YYYY-MM-DD", instants RFC 3339 in UTC,
 // ids JSON numbers.
 
+export type { ActivateArgs } from './bindings/ActivateArgs';
 export type { AdmissionStatus } from './bindings/AdmissionStatus';
 export type { AppStatus } from './bindings/AppStatus';
 export type { Claim } from './bindings/Claim';
@@ -23,6 +24,7 @@ export type { Guarantee } from './bindings/Guarantee';
 export type { Installment } from './bindings/Installment';
 export type { InstallmentStatus } from './bindings/InstallmentStatus';
 export type { Language } from './bindings/Language';
+export type { LoginArgs } from './bindings/LoginArgs';
 export type { Money } from './bindings/Money';
 export type { NotificationSettings } from './bindings/NotificationSettings';
 export type { Procedure } from './bindings/Procedure';

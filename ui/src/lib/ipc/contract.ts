@@ -1,9 +1,11 @@
 // What the desktop shell offers the UI: its commands and its events.
 
 import type {
+  ActivateArgs,
   AppStatus,
   DossierDetail,
   DossierSummary,
+  LoginArgs,
   ProcedureDetail,
   ProcedureSummary,
   SearchHit,
@@ -20,19 +22,7 @@ export const EVENTS = {
   done: 'sync://done',
 } as const;
 
-export interface LoginArgs {
-  server: string;
-  email: string;
-  password: string;
-}
-
-export interface ActivateArgs {
-  server: string;
-  reference: string;
-  code: string;
-  email: string;
-  password: string;
-}
+export type { ActivateArgs, LoginArgs };
 
 export type Unlisten = () => void;
 

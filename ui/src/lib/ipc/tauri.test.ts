@@ -38,8 +38,11 @@ describe('TauriIpc', () => {
     await shell.setSettings(DEFAULT_SETTINGS);
     expect(invoke.mock.calls).toEqual([
       ['app_status', undefined],
-      ['login', { server: 'http://s', email: 'e@x.fr', password: 'pw' }],
-      ['activate', { server: 'http://s', reference: 'D-1', code: 'ABC', email: 'e@x.fr', password: 'pw' }],
+      ['login', { args: { server: 'http://s', email: 'e@x.fr', password: 'pw' } }],
+      [
+        'activate',
+        { args: { server: 'http://s', reference: 'D-1', code: 'ABC', email: 'e@x.fr', password: 'pw' } },
+      ],
       ['logout', undefined],
       ['sync_now', undefined],
       ['procedures', undefined],

@@ -36,10 +36,10 @@ export class TauriIpc implements Ipc {
     return call('app_status');
   }
   login(args: LoginArgs): Promise<User> {
-    return call('login', { ...args });
+    return call('login', { args });
   }
   activate(args: ActivateArgs): Promise<User> {
-    return call('activate', { ...args });
+    return call('activate', { args });
   }
   logout(): Promise<null> {
     return call('logout');
