@@ -58,7 +58,7 @@ done
     echo "INSERT OR REPLACE INTO records SELECT json_extract(value,'\$.entity.kind'), json_extract(value,'\$.entity.data.id'), json_extract(value,'\$.entity.data') FROM json_each(readfile('$f'), '\$.changes') WHERE json_extract(value,'\$.op')='upsert';"
   done
   echo "COMMIT;"
-} | sqlite3 "$work/reference.sqlite"
+} | sqlite3 "$work/reference.sqlite" >/dev/null
 ref_s=$(secs "$t0" "$(now)")
 ref_rows=$(sqlite3 "$work/reference.sqlite" 'select count(*) from records')
 
