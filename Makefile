@@ -25,8 +25,9 @@ deps:
 	fi
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust from rustup"; exit 1; }
 
+# The central API and the command line (the desktop app has its own target).
 build: deps
-	$(CARGO) build --release --bins
+	$(CARGO) build --release -p claimdesk-server -p claimdesk-cli
 
 lint: deps
 	$(CARGO) fmt --all -- --check
