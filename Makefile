@@ -78,7 +78,15 @@ run-server: build
 	@echo "  target/release/claimdesk sync && target/release/claimdesk procedures"
 	target/release/claimdesk-server --listen 127.0.0.1:$(PORT) --data $(DATA) --demo
 
-run: run-server
+# The desktop app on the central API with the demo data where there is a
+# display; on a machine without one, the central API alone, for the CLI.
+run: build
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  $(MAKE) --no-print-directory run-desktop; \
+	else \
+	  echo "no display here: starting the central API alone (the desktop app needs a graphical session)"; \
+	  $(MAKE) --no-print-directory run-server; \
+	fi
 
 bench: build
 	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring scripts/bench-sync.sh
