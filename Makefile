@@ -12,7 +12,7 @@ APT_PACKAGES := build-essential pkg-config libdbus-1-dev dbus gnome-keyring keyu
 # The desktop app the WebDriver tests drive (built with the UI embedded).
 DESKTOP_BIN ?= $(CURDIR)/target/debug/claimdesk-desktop
 
-.PHONY: deps build test lint run run-server bench clean ui ui-test desktop bindings tauri-driver test-desktop run-desktop
+.PHONY: deps build test lint run run-server bench bench-desktop clean ui ui-test desktop bindings tauri-driver test-desktop run-desktop tauri-cli package
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -90,6 +90,31 @@ run: build
 
 bench: build
 	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring scripts/bench-sync.sh
+	$(MAKE) --no-print-directory bench-desktop
+
+# Release app against a bare Tauri window (bench/bare-tauri): binary size, start
+# to the first procedure row with 5,000 procedures synced, PSS after a minute
+# idle; appended to bench-results/desktop.txt.
+bench-desktop: build ui tauri-driver
+	CLAIMDESK_FORCE_KEYRING=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+	  scripts/with-keyring scripts/bench-desktop.sh
+
+# Tauri's CLI, the registry's prebuilt binary, kept out of ui/package.json (npm ci
+# rejects a lock file listing it) in .tools/; installed only when missing.
+TAURI_CLI := $(CURDIR)/.tools/node_modules/.bin/tauri
+tauri-cli:
+	@test -x $(TAURI_CLI) || npm install --no-save --no-audit --no-fund --prefix $(CURDIR)/.tools @tauri-apps/cli@^2
+
+# The Linux installers, .deb and .rpm, in target/release/bundle/{deb,rpm}/.
+BUNDLE_DIR := $(CURDIR)/target/release/bundle
+package: ui tauri-cli
+	rm -rf $(BUNDLE_DIR)/deb $(BUNDLE_DIR)/rpm
+	cd src-tauri && $(TAURI_CLI) build --ci --features custom-protocol --bundles deb rpm
+	dpkg-deb --info $(BUNDLE_DIR)/deb/*.deb
+	dpkg-deb --contents $(BUNDLE_DIR)/deb/*.deb
+	@if command -v rpm >/dev/null; then rpm -qip $(BUNDLE_DIR)/rpm/*.rpm && rpm -qlp $(BUNDLE_DIR)/rpm/*.rpm; \
+	  else echo "rpm is not installed here: $$(ls $(BUNDLE_DIR)/rpm/*.rpm) left unchecked"; fi
+	@ls -l $(BUNDLE_DIR)/deb/*.deb $(BUNDLE_DIR)/rpm/*.rpm
 
 clean:
 	$(CARGO) clean
