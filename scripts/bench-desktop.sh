@@ -142,7 +142,7 @@ wait "$driver_pid" 2>/dev/null || true
 driver_pid=""
 
 # Memory after IDLE seconds, launched directly: sets `kib` (PSS of the process
-# and everything under it) and `names` (those processes).
+# and everything under it) and `names` (those processes with their PSS in MiB).
 idle_pss() {
   local bin=$1 pid procs
   "$bin" >"$work/$(basename "$bin").log" 2>&1 &
@@ -151,7 +151,8 @@ idle_pss() {
   sleep "$IDLE"
   procs=$(echo "$pid"; descendants "$pid")
   kib=$(pss_kib $procs)
-  names=$(for p in $procs; do cat "/proc/$p/comm" 2>/dev/null; done | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')
+  names=$(for p in $procs; do echo "$(cat "/proc/$p/comm" 2>/dev/null) $(pss_kib "$p")"; done |
+    awk '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $1, $2 / 1024 }')
   kill -TERM "$pid"
   if ! wait_gone "$pid" 15; then echo "bench-desktop: $bin did not stop on SIGTERM" >&2; exit 1; fi
   wait "$pid" 2>/dev/null || true
