@@ -4,7 +4,9 @@ import { toCommandError } from './errors';
 import type { CommandError } from './types';
 
 export class Loaded<T> {
-  value = $state<T | null>(null);
+  // Answers from the shell are snapshots replaced whole, never edited in place:
+  // a raw state spares a deep proxy on each of tens of thousands of rows.
+  value = $state.raw<T | null>(null);
   error = $state<CommandError | null>(null);
   loading = $state(false);
   private generation = 0;
