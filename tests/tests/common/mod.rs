@@ -194,30 +194,29 @@ impl Agency {
     }
 
     pub async fn revoke_etude(&self, etude: i64, procedure: i64) {
-        let grant = Grant {
-            subject: GrantSubject::Etude { id: etude },
-            object: GrantObject::Procedure { id: procedure },
-        };
-        let body = serde_json::to_value(grant).unwrap();
         self.send(
             reqwest::Method::POST,
             routes::ADMIN_GRANTS_REVOKE.to_owned(),
-            Some(body),
+            Some(etude_grant(etude, procedure)),
         )
         .await;
     }
 
     pub async fn grant_etude(&self, etude: i64, procedure: i64) {
-        let grant = Grant {
-            subject: GrantSubject::Etude { id: etude },
-            object: GrantObject::Procedure { id: procedure },
-        };
-        let body = serde_json::to_value(grant).unwrap();
         self.send(
             reqwest::Method::POST,
             routes::ADMIN_GRANTS.to_owned(),
-            Some(body),
+            Some(etude_grant(etude, procedure)),
         )
         .await;
     }
+}
+
+/// The body that grants or revokes an étude's access to a procedure.
+fn etude_grant(etude: i64, procedure: i64) -> serde_json::Value {
+    let grant = Grant {
+        subject: GrantSubject::Etude { id: etude },
+        object: GrantObject::Procedure { id: procedure },
+    };
+    serde_json::to_value(grant).expect("grant body")
 }
