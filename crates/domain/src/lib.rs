@@ -3,7 +3,10 @@
 
 pub mod calendar;
 pub mod claim;
+pub mod ident;
+pub mod legal_rate;
 pub mod money;
+pub mod ordinance_2020;
 pub mod procedure;
 pub mod siren;
 

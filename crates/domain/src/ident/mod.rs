@@ -1,0 +1,1 @@
+//! Identifiers a person copies by hand: each parsed, validated and formatted.
