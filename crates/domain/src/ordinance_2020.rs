@@ -76,7 +76,7 @@ mod tests {
         let later_end = d(2020, 8, 10);
         assert_eq!(
             penalty_effect_date(d(2020, 7, 1), d(2020, 1, 1), later_end),
-            d(2020, 10, 20)
+            d(2020, 11, 29)
         );
     }
 }
