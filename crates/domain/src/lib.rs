@@ -9,6 +9,7 @@ pub mod money;
 pub mod ordinance_2020;
 pub mod procedure;
 pub mod siren;
+pub mod statement;
 
 pub use claim::{AdmissionStatus, ClaimNature};
 pub use money::{Money, MoneyError};

@@ -36,6 +36,11 @@ impl Money {
         Money(rounded)
     }
 
+    /// For constants: the caller gives a decimal already at two decimals.
+    pub const fn from_decimal_const(value: Decimal) -> Money {
+        Money(value)
+    }
+
     pub fn from_cents(cents: i64) -> Money {
         Money(Decimal::new(cents, 2))
     }
