@@ -1,0 +1,1 @@
+//! PDF documents rendered from domain values.
