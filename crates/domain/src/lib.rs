@@ -12,6 +12,7 @@ pub mod siren;
 pub mod statement;
 
 pub use claim::{AdmissionStatus, ClaimNature};
+pub use ident::{Bic, FrenchRib, Iban, IdentError, IdentKind, RcsNumber, RfReference, Siret};
 pub use money::{Money, MoneyError};
 pub use procedure::{ProcedureKind, ProcedureStage};
 pub use siren::{Siren, SirenError};
