@@ -1,1 +1,119 @@
-//! PDF documents rendered from domain values.
+//! PDF documents rendered from domain values: the statement of what is owed
+//! (*décompte*), the creditor's bank details (RIB) and the certificate that a
+//! debt is settled (*attestation de solde*).
+//!
+//! Each document is an input struct of borrowed values and one function that
+//! returns the PDF's bytes. Layout is French and A4: amounts as
+//! `1 234,56 €`, dates as `21/11/2026`, the servicing entity's letterhead on
+//! top, page numbers as `Page 2 / 5`. DejaVu Sans is embedded (as subsets),
+//! so the files print the same everywhere and their text can be extracted.
+//!
+//! ```no_run
+//! # use claimdesk_documents::*;
+//! # fn demo(doc: &StatementDocument) -> Result<(), DocumentError> {
+//! let pdf: Vec<u8> = statement_pdf(doc)?;
+//! # Ok(()) }
+//! ```
+
+mod attestation;
+mod blocks;
+mod fonts;
+mod layout;
+mod render;
+mod rib;
+mod statement;
+
+use chrono::NaiveDate;
+use claimdesk_domain::Money;
+use claimdesk_domain::ident::{Bic, Iban, RfReference};
+use claimdesk_domain::statement::Statement;
+
+pub use attestation::attestation_pdf;
+pub use rib::rib_pdf;
+pub use statement::{PROVISIONAL_BANNER, statement_pdf};
+
+/// The servicing entity whose documents these are, printed at the top of
+/// every first page and, for its legal line, in every footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letterhead {
+    pub name: String,
+    pub address: Vec<String>,
+    /// Legal form, capital and registration, as the law wants it on
+    /// commercial documents: "SAS au capital de 50 000 € — RCS Lyon 123 456 789".
+    pub legal: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// A creditor or a debtor, as it is named on the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    /// Name or company name (dénomination sociale).
+    pub name: String,
+    pub address: Vec<String>,
+    /// SIREN, SIRET or RCS number, printed as given.
+    pub identifier: Option<String>,
+}
+
+/// A statement (décompte) to render.
+#[derive(Debug, Clone, Copy)]
+pub struct StatementDocument<'a> {
+    pub letterhead: &'a Letterhead,
+    /// The creditor the sums are owed to (CPCE R124-4: its name and address).
+    pub creditor: &'a Party,
+    pub debtor: &'a Party,
+    pub dossier_reference: &'a str,
+    /// The basis of the claim (fondement de la créance): contract, invoices,
+    /// judgment.
+    pub basis: &'a str,
+    /// The reference to quote when paying, if the dossier has one.
+    pub rf_reference: Option<&'a RfReference>,
+    pub produced_on: NaiveDate,
+    /// Its `provisional` flag puts [`PROVISIONAL_BANNER`] on every page.
+    pub statement: &'a Statement,
+}
+
+/// Bank details (relevé d'identité bancaire) to pay a dossier into.
+#[derive(Debug, Clone, Copy)]
+pub struct RibDocument<'a> {
+    pub letterhead: &'a Letterhead,
+    /// Exactly as the account is held: a transfer to another name may bounce.
+    pub holder: &'a str,
+    pub iban: &'a Iban,
+    pub bic: &'a Bic,
+    pub bank_name: &'a str,
+    /// The creditor reference the payer quotes, so the payment is matched.
+    pub rf_reference: &'a RfReference,
+    pub dossier_reference: &'a str,
+    pub produced_on: NaiveDate,
+}
+
+/// The certificate that a dossier's debt is fully paid.
+#[derive(Debug, Clone, Copy)]
+pub struct AttestationDocument<'a> {
+    pub letterhead: &'a Letterhead,
+    pub creditor: &'a Party,
+    pub debtor: &'a Party,
+    pub dossier_reference: &'a str,
+    /// The basis of the settled claim.
+    pub basis: &'a str,
+    /// The dossier's statement: its total must be zero and it must not be
+    /// provisional.
+    pub statement: &'a Statement,
+    pub produced_on: NaiveDate,
+    /// Where it is signed: "Fait à Lyon, le …".
+    pub place: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// An attestation de solde certifies a zero balance, nothing else.
+    #[error("the balance is {} ({}), not zero: no attestation de solde", balance.to_french(), balance)]
+    BalanceNotZero { balance: Money },
+    /// Computed offline from synced data: only the creditor's own statement
+    /// can back a certificate.
+    #[error("a provisional statement cannot back an attestation de solde")]
+    ProvisionalStatement,
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+}
