@@ -201,6 +201,10 @@ mod tests {
             principal: Money::ZERO,
             balance: Money::ZERO,
             guarantees: vec![],
+            judgment_date: None,
+            servicer: Default::default(),
+            rib: Default::default(),
+            ledger: Default::default(),
         }
     }
 

@@ -30,6 +30,10 @@ pub enum ErrorCode {
     InvalidCursor,
     ActivationInvalid,
     Conflict,
+    /// An attestation de solde was asked for a dossier that still owes something.
+    BalanceNotZero,
+    /// The statement cannot be computed at that date (e.g. no legal rate known then).
+    StatementUnavailable,
     Internal,
     /// A code this client does not know (a newer server).
     #[serde(other)]
@@ -47,12 +51,13 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::BalanceNotZero => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::InvalidBody | ErrorCode::ValidationFailed | ErrorCode::ActivationInvalid => {
-                422
-            }
+            ErrorCode::InvalidBody
+            | ErrorCode::ValidationFailed
+            | ErrorCode::ActivationInvalid
+            | ErrorCode::StatementUnavailable => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
         }
@@ -75,6 +80,8 @@ impl ErrorCode {
             ErrorCode::InvalidCursor => "invalid_cursor",
             ErrorCode::ActivationInvalid => "activation_invalid",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::BalanceNotZero => "balance_not_zero",
+            ErrorCode::StatementUnavailable => "statement_unavailable",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }

@@ -2,9 +2,12 @@
 //! The sync feed and the read endpoints carry exactly these shapes.
 
 use chrono::NaiveDate;
+use claimdesk_domain::statement::Ledger;
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::documents::{Rib, Servicer};
 
 /// A company (the debtor of a procedure or a dossier).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -118,6 +121,15 @@ pub struct Dossier {
     pub balance: Money,
     /// The guarantees on this dossier.
     pub guarantees: Vec<Guarantee>,
+    /// The opening judgment of the dossier's procedure: interest stops there
+    /// (L622-28) and a declared claim is stated at that date.
+    pub judgment_date: Option<NaiveDate>,
+    /// The servicing entity's letterhead.
+    pub servicer: Servicer,
+    /// Where to pay, and the reference to quote.
+    pub rib: Rib,
+    /// What the dossier's statement is computed from.
+    pub ledger: Ledger,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

@@ -20,6 +20,11 @@ pub const CLAIM: &str = "/v1/claims/{id}";
 pub const DOSSIERS: &str = "/v1/dossiers";
 pub const DOSSIER: &str = "/v1/dossiers/{reference}";
 pub const DOSSIER_INSTALLMENTS: &str = "/v1/dossiers/{reference}/installments";
+pub const DOSSIER_STATEMENT: &str = "/v1/dossiers/{reference}/statement";
+pub const DOSSIER_RIB: &str = "/v1/dossiers/{reference}/rib";
+pub const DOSSIER_ATTESTATION: &str = "/v1/dossiers/{reference}/attestation";
+pub const CLAIM_STATEMENT: &str = "/v1/claims/{id}/statement";
+pub const CLAIM_RIB: &str = "/v1/claims/{id}/rib";
 
 pub const ADMIN_CLAIMS: &str = "/v1/admin/claims";
 pub const ADMIN_CLAIM: &str = "/v1/admin/claims/{id}";

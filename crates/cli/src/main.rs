@@ -1,6 +1,7 @@
 //! `claimdesk`: the command line over the client core. Each command is a call
 //! to [`claimdesk_client::Claimdesk`] and a rendering of its answer.
 
+mod export;
 mod render;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -8,8 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
+use chrono::NaiveDate;
 use claimdesk_client::{
-    Claimdesk, ClientError, DEFAULT_SERVER, Home, SyncOutcome, SyncProgress, http,
+    Claimdesk, ClientError, DEFAULT_SERVER, DocumentFile, Home, Subject, SyncOutcome, SyncProgress,
+    http,
 };
 use clap::{Parser, Subcommand};
 
@@ -75,6 +78,44 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The statement (décompte) of a dossier, or of a claim (`claim:ID`), at a date.
+    Statement {
+        /// A dossier reference, or `claim:ID` for a claim as declared.
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// YYYY-MM-DD; default today (for a claim: the judgment date).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long, conflicts_with = "pdf")]
+        json: bool,
+        /// Write the PDF to this file.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+    },
+    /// The bank details (RIB) to pay a dossier, or a claim's dividends, into.
+    Rib {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        #[arg(long, conflicts_with = "pdf")]
+        json: bool,
+    },
+    /// The attestation de solde of a dossier paid in full.
+    Attestation {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long, value_name = "FILE")]
+        pdf: PathBuf,
+    },
+    /// A procedure's claims for your own software: a CSV, each claim's
+    /// statement PDF and the RIBs, in one folder.
+    Export {
+        #[arg(long, value_name = "ID")]
+        procedure: i64,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Server, user, last sync and what the local store holds.
     Status {
         #[arg(long)]
@@ -82,6 +123,24 @@ enum Command {
     },
     /// End the session on the server and forget the token.
     Logout,
+}
+
+/// `claim:ID` names a claim; anything else a dossier reference.
+fn subject(reference: &str) -> anyhow::Result<Subject> {
+    match reference.strip_prefix("claim:") {
+        Some(id) => Ok(Subject::Claim(id.parse().map_err(|_| {
+            anyhow::anyhow!("{reference:?}: a claim is named claim:ID, ID being its number")
+        })?)),
+        None => Ok(Subject::Dossier(reference.to_owned())),
+    }
+}
+
+/// Writes a PDF where asked, and says where it came from.
+fn write_document(file: &std::path::Path, document: &DocumentFile) -> anyhow::Result<()> {
+    std::fs::write(file, &document.bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    eprintln!("{}", render::document_written(file, document));
+    Ok(())
 }
 
 #[tokio::main]
@@ -208,6 +267,57 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 println!("{}", render::shown(&shown));
             }
+        }
+        Command::Statement {
+            ref reference,
+            date,
+            json,
+            ref pdf,
+        } => {
+            check_server(&cli, &desk)?;
+            let subject = subject(reference)?;
+            if let Some(file) = pdf {
+                let document = desk.statement_pdf(&subject, date).await?;
+                write_document(file, &document)?;
+            } else {
+                let answer = desk.statement(&subject, date).await?;
+                if json {
+                    print_json(&answer)?;
+                } else {
+                    println!("{}", render::statement(&answer));
+                }
+            }
+        }
+        Command::Rib {
+            ref reference,
+            ref pdf,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            let subject = subject(reference)?;
+            if let Some(file) = pdf {
+                let document = desk.rib_pdf(&subject).await?;
+                write_document(file, &document)?;
+            } else {
+                let answer = desk.rib(&subject).await?;
+                if json {
+                    print_json(&answer)?;
+                } else {
+                    println!("{}", render::rib(&answer));
+                }
+            }
+        }
+        Command::Attestation {
+            ref reference,
+            ref pdf,
+        } => {
+            check_server(&cli, &desk)?;
+            let document = desk.attestation_pdf(reference).await?;
+            write_document(pdf, &document)?;
+        }
+        Command::Export { procedure, ref out } => {
+            check_server(&cli, &desk)?;
+            export::run(&mut desk, procedure, out).await?;
         }
         Command::Status { json } => {
             check_server(&cli, &desk)?;

@@ -3,7 +3,10 @@
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use claimdesk_api::auth::{Role, User};
 use claimdesk_api::records::{Claim, DossierDetail, InstallmentStatus};
-use claimdesk_client::{ClaimWithProcedure, ProcedureSummary, Shown, Status, SyncReport};
+use claimdesk_client::{
+    ClaimWithProcedure, DocumentFile, Origin, ProcedureSummary, RibAnswer, Shown, StatementAnswer,
+    Status, SyncReport,
+};
 use claimdesk_domain::Money;
 use claimdesk_domain::calendar::french_date;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
@@ -369,4 +372,104 @@ mod tests {
             "synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments"
         );
     }
+}
+
+fn origin_note(origin: Origin, produced_at: DateTime<Utc>) -> String {
+    match origin {
+        Origin::Server => format!("produced by the server at {}", instant(produced_at)),
+        Origin::Cache => format!(
+            "OFFLINE: the copy produced by the server at {}",
+            instant(produced_at)
+        ),
+        Origin::Provisional => {
+            "PROVISOIRE: computed offline from synced data, not the creditor's statement".to_owned()
+        }
+    }
+}
+
+/// A statement: its lines with their explanation, the breakdown and total.
+pub fn statement(answer: &StatementAnswer) -> String {
+    let s = &answer.statement;
+    let mut table = table(&["Date", "Line", "Amount", "Balance"], &[2, 3]);
+    for line in &s.lines {
+        table.add_row(vec![
+            french_date(line.date),
+            format!(
+                "{}\n  {} · {}",
+                line.label, line.explanation.rule, line.explanation.text
+            ),
+            line.amount.to_french(),
+            line.balance.to_french(),
+        ]);
+    }
+    let title = if s.declared_claim {
+        format!(
+            "Statement of the claim as declared, at {}",
+            french_date(s.as_of)
+        )
+    } else {
+        format!("Statement at {}", french_date(s.as_of))
+    };
+    let b = &s.breakdown;
+    let mut out = format!("{title}\n{table}\n");
+    out.push_str(&format!(
+        "Principal {} · Interest {} · Penalties {} · Fees {}",
+        b.principal.to_french(),
+        b.interest.to_french(),
+        b.penalties.to_french(),
+        b.fees.to_french()
+    ));
+    if !b.to_fall_due.is_zero() {
+        out.push_str(&format!(" · To fall due {}", b.to_fall_due.to_french()));
+    }
+    if !b.credit.is_zero() {
+        out.push_str(&format!(" · Credit {}", b.credit.to_french()));
+    }
+    out.push_str(&format!("\nTotal {}\n", s.total.to_french()));
+    for due in &s.to_fall_due {
+        out.push_str(&format!(
+            "To fall due on {}: {} ({})\n",
+            french_date(due.due_on),
+            due.amount.to_french(),
+            due.reference
+        ));
+    }
+    if let Some(running) = &s.running_interest {
+        out.push_str(running);
+        out.push('\n');
+    }
+    for note in &s.notes {
+        out.push_str(note);
+        out.push('\n');
+    }
+    out.push_str(&origin_note(answer.origin, answer.produced_at));
+    out
+}
+
+/// The RIB, IBAN grouped by four.
+pub fn rib(answer: &RibAnswer) -> String {
+    let r = &answer.rib;
+    let iban = claimdesk_domain::ident::Iban::parse(&r.iban)
+        .map(|i| i.grouped())
+        .unwrap_or_else(|_| r.iban.clone());
+    let rf = claimdesk_domain::ident::RfReference::parse(&r.rf_reference)
+        .map(|i| i.grouped())
+        .unwrap_or_else(|_| r.rf_reference.clone());
+    format!(
+        "Dossier    {}\nHolder     {}\nIBAN       {iban}\nBIC        {}\nBank       {}\nReference  {rf} (quote it with every payment)\n{}",
+        r.dossier_reference,
+        r.holder,
+        r.bic,
+        r.bank_name,
+        origin_note(answer.origin, answer.produced_at)
+    )
+}
+
+pub fn document_written(file: &std::path::Path, document: &DocumentFile) -> String {
+    format!(
+        "wrote {} ({} bytes; {})",
+        file.display(),
+        document.bytes.len(),
+        origin_note(document.origin, document.produced_at)
+    )
 }

@@ -223,6 +223,13 @@ impl ApiClient {
         self.send::<(), T>(Method::GET, path, query, None).await
     }
 
+    /// A GET answered with a file (a PDF): its bytes as they came.
+    pub async fn get_bytes(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<u8>> {
+        self.send_raw::<()>(Method::GET, path, query, None)
+            .await
+            .map(|b| b.to_vec())
+    }
+
     /// Any call of the contract answered with a JSON body (agency changes and
     /// routes not wrapped above).
     pub async fn call<B: Serialize, T: DeserializeOwned>(

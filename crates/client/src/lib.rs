@@ -6,6 +6,7 @@
 //! session token in the OS keyring. Nothing here prints.
 
 pub mod credentials;
+pub mod documents;
 pub mod error;
 pub mod home;
 pub mod http;
@@ -15,12 +16,14 @@ pub mod sync;
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, NaiveDate, Utc};
 use claimdesk_api::auth::{ActivateRequest, Session, User};
 use claimdesk_api::records::{Claim, Dossier, DossierDetail, Procedure};
+use claimdesk_domain::statement::Statement;
 use serde::Serialize;
 
 pub use credentials::{KeyringSlot, SessionToken};
+pub use documents::{DocumentFile, Origin, RibAnswer, StatementAnswer, Subject};
 pub use error::{ClientCode, ClientError, Code, Result};
 pub use home::{Home, Profile, SessionFacts};
 pub use http::{ApiClient, RetryPolicy};
@@ -366,6 +369,237 @@ impl Claimdesk {
             reference: reference.to_owned(),
             claims: shown,
         })
+    }
+
+    /// The signed-in API client, or `None` when the server is out of reach.
+    async fn reachable_api(&mut self) -> Result<Option<ApiClient>> {
+        let facts = self
+            .profile
+            .session
+            .clone()
+            .ok_or(ClientError::NotLoggedIn)?;
+        match self.authorized_api(&facts).await {
+            Ok(api) => Ok(Some(api)),
+            Err(e) if e.is_unreachable() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn offline_error(&self) -> ClientError {
+        ClientError::Offline {
+            server: self.server().unwrap_or(DEFAULT_SERVER).to_owned(),
+        }
+    }
+
+    /// The reference documents of a subject are filed under.
+    async fn reference_of(&self, subject: &Subject) -> Result<String> {
+        Ok(match subject {
+            Subject::Dossier(reference) => reference.clone(),
+            Subject::Claim(id) => match self.store()?.claim(*id).await? {
+                Some(claim) => claim.dossier_reference,
+                None => format!("creance-{id}"),
+            },
+        })
+    }
+
+    /// A statement at `date` (default: today; for a claim, as declared).
+    /// Offline: the copy filed when it was last fetched, else for a dossier a
+    /// provisional statement computed from synced data.
+    pub async fn statement(
+        &mut self,
+        subject: &Subject,
+        date: Option<NaiveDate>,
+    ) -> Result<StatementAnswer> {
+        let api = self.reachable_api().await?;
+        let store = self.store()?;
+        let filed = documents::fetch(
+            api.as_ref(),
+            store,
+            documents::Kind::Statement,
+            subject,
+            date,
+            false,
+            String::new(),
+        )
+        .await?;
+        if let Some((doc, origin)) = filed {
+            return Ok(StatementAnswer {
+                statement: documents::parse_json(&doc)?,
+                origin,
+                produced_at: doc.produced_at,
+            });
+        }
+        let statement = self.provisional(subject, date).await?;
+        Ok(StatementAnswer {
+            statement,
+            origin: Origin::Provisional,
+            produced_at: Utc::now(),
+        })
+    }
+
+    async fn provisional(&self, subject: &Subject, date: Option<NaiveDate>) -> Result<Statement> {
+        let Subject::Dossier(reference) = subject else {
+            return Err(self.offline_error());
+        };
+        let detail = self
+            .store()?
+            .dossier(reference)
+            .await?
+            .ok_or_else(|| self.offline_error())?;
+        documents::provisional_statement(
+            &detail.dossier,
+            date.unwrap_or_else(|| Local::now().date_naive()),
+        )
+    }
+
+    /// The statement as a PDF; offline, the filed copy or a provisional one.
+    pub async fn statement_pdf(
+        &mut self,
+        subject: &Subject,
+        date: Option<NaiveDate>,
+    ) -> Result<DocumentFile> {
+        let reference = self.reference_of(subject).await?;
+        let filename = documents::statement_filename(subject, &reference, date);
+        let api = self.reachable_api().await?;
+        let store = self.store()?;
+        let filed = documents::fetch(
+            api.as_ref(),
+            store,
+            documents::Kind::Statement,
+            subject,
+            date,
+            true,
+            filename,
+        )
+        .await?;
+        if let Some((doc, origin)) = filed {
+            return Ok(DocumentFile {
+                filename: doc.filename,
+                bytes: doc.body,
+                origin,
+                produced_at: doc.produced_at,
+            });
+        }
+        let statement = self.provisional(subject, date).await?;
+        let detail = self
+            .store()?
+            .dossier(&reference)
+            .await?
+            .ok_or_else(|| self.offline_error())?;
+        let today = Local::now().date_naive();
+        let bytes =
+            claimdesk_documents::records::dossier_statement(&detail.dossier, &statement, today)
+                .map_err(documents::render_error)?;
+        Ok(DocumentFile {
+            filename: documents::statement_filename(subject, &reference, Some(statement.as_of))
+                .replace(".pdf", "-provisoire.pdf"),
+            bytes,
+            origin: Origin::Provisional,
+            produced_at: Utc::now(),
+        })
+    }
+
+    /// Where to pay; offline, the filed copy or the synced dossier's.
+    pub async fn rib(&mut self, subject: &Subject) -> Result<RibAnswer> {
+        let api = self.reachable_api().await?;
+        let store = self.store()?;
+        let filed = documents::fetch(
+            api.as_ref(),
+            store,
+            documents::Kind::Rib,
+            subject,
+            None,
+            false,
+            String::new(),
+        )
+        .await?;
+        if let Some((doc, origin)) = filed {
+            return Ok(RibAnswer {
+                rib: documents::parse_json(&doc)?,
+                origin,
+                produced_at: doc.produced_at,
+            });
+        }
+        let reference = self.reference_of(subject).await?;
+        let detail = store
+            .dossier(&reference)
+            .await?
+            .ok_or_else(|| self.offline_error())?;
+        Ok(RibAnswer {
+            rib: detail.dossier.rib,
+            origin: Origin::Cache,
+            produced_at: store.last_sync().await?.unwrap_or_else(Utc::now),
+        })
+    }
+
+    /// The RIB as a PDF; offline, the filed copy or one made from synced data.
+    pub async fn rib_pdf(&mut self, subject: &Subject) -> Result<DocumentFile> {
+        let reference = self.reference_of(subject).await?;
+        let filename = claimdesk_api::documents::rib_filename(&reference);
+        let api = self.reachable_api().await?;
+        let store = self.store()?;
+        let filed = documents::fetch(
+            api.as_ref(),
+            store,
+            documents::Kind::Rib,
+            subject,
+            None,
+            true,
+            filename.clone(),
+        )
+        .await?;
+        if let Some((doc, origin)) = filed {
+            return Ok(DocumentFile {
+                filename: doc.filename,
+                bytes: doc.body,
+                origin,
+                produced_at: doc.produced_at,
+            });
+        }
+        let detail = store
+            .dossier(&reference)
+            .await?
+            .ok_or_else(|| self.offline_error())?;
+        let bytes = claimdesk_documents::records::rib(
+            &detail.dossier.rib,
+            &detail.dossier.servicer,
+            Local::now().date_naive(),
+        )
+        .map_err(documents::render_error)?;
+        Ok(DocumentFile {
+            filename,
+            bytes,
+            origin: Origin::Cache,
+            produced_at: Utc::now(),
+        })
+    }
+
+    /// The attestation de solde of a dossier paid in full. Only the server
+    /// issues one; offline, the copy filed when it was last fetched.
+    pub async fn attestation_pdf(&mut self, reference: &str) -> Result<DocumentFile> {
+        let subject = Subject::Dossier(reference.to_owned());
+        let filename = claimdesk_api::documents::attestation_filename(reference);
+        let api = self.reachable_api().await?;
+        let store = self.store()?;
+        let filed = documents::fetch(
+            api.as_ref(),
+            store,
+            documents::Kind::Attestation,
+            &subject,
+            None,
+            true,
+            filename,
+        )
+        .await?;
+        match filed {
+            Some((doc, origin)) => Ok(DocumentFile {
+                filename: doc.filename,
+                bytes: doc.body,
+                origin,
+                produced_at: doc.produced_at,
+            }),
+            None => Err(self.offline_error()),
+        }
     }
 
     fn api(&self, server: &str) -> Result<ApiClient> {

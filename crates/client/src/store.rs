@@ -92,6 +92,10 @@ const DOSSIER_COLUMNS: &[&str] = &[
     "opened_on",
     "principal",
     "balance",
+    "judgment_date",
+    "servicer",
+    "rib",
+    "ledger",
 ];
 
 const INSTALLMENT_COLUMNS: &[&str] = &[
@@ -637,11 +641,69 @@ impl Store {
         self.claims_where(ClaimFilter::Dossier(reference)).await
     }
 
+    pub async fn claim(&self, id: i64) -> Result<Option<Claim>> {
+        Ok(self.claims_where(ClaimFilter::Id(id)).await?.pop())
+    }
+
+    /// Files a document for offline reading, replacing one of the same key.
+    pub async fn put_document(&self, d: &CachedDocument) -> Result<()> {
+        sqlx::query(
+            "INSERT OR REPLACE INTO documents \
+             (key, kind, subject, as_of, produced_at, content_type, filename, body) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&d.key)
+        .bind(&d.kind)
+        .bind(&d.subject)
+        .bind(d.as_of)
+        .bind(d.produced_at)
+        .bind(&d.content_type)
+        .bind(&d.filename)
+        .bind(&d.body)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn document(&self, key: &str) -> Result<Option<CachedDocument>> {
+        let row = sqlx::query(
+            "SELECT key, kind, subject, as_of, produced_at, content_type, filename, body \
+             FROM documents WHERE key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(CachedDocument {
+                key: row.try_get("key")?,
+                kind: row.try_get("kind")?,
+                subject: row.try_get("subject")?,
+                as_of: row.try_get("as_of")?,
+                produced_at: row.try_get("produced_at")?,
+                content_type: row.try_get("content_type")?,
+                filename: row.try_get("filename")?,
+                body: row.try_get("body")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// How many documents are filed for a subject (`dossier:REF`, `claim:ID`).
+    pub async fn document_count(&self, subject: &str) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM documents WHERE subject = ?")
+                .bind(subject)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     async fn claims_where(&self, filter: ClaimFilter<'_>) -> Result<Vec<Claim>> {
         let condition = match filter {
             ClaimFilter::All => "1 = 1",
             ClaimFilter::Procedure(_) => "procedure_id = ?",
             ClaimFilter::Dossier(_) => "dossier_reference = ?",
+            ClaimFilter::Id(_) => "id = ?",
         };
         let sql = format!(
             "SELECT {} FROM claims WHERE {condition} ORDER BY id",
@@ -652,6 +714,7 @@ impl Store {
             ClaimFilter::All => query,
             ClaimFilter::Procedure(id) => query.bind(id),
             ClaimFilter::Dossier(reference) => query.bind(reference),
+            ClaimFilter::Id(id) => query.bind(id),
         };
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(claim_from_row).collect()
@@ -797,11 +860,26 @@ impl Store {
     }
 }
 
+/// A document as the server produced it, filed for offline reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedDocument {
+    pub key: String,
+    pub kind: String,
+    /// `dossier:REF` or `claim:ID`: purged with its subject.
+    pub subject: String,
+    pub as_of: Option<chrono::NaiveDate>,
+    pub produced_at: chrono::DateTime<chrono::Utc>,
+    pub content_type: String,
+    pub filename: String,
+    pub body: Vec<u8>,
+}
+
 #[derive(Clone, Copy)]
 enum ClaimFilter<'a> {
     All,
     Procedure(i64),
     Dossier(&'a str),
+    Id(i64),
 }
 
 async fn set_meta(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<()> {
@@ -897,6 +975,19 @@ fn bind_dossier<'q>(query: Query<'q>, d: &'q Dossier) -> Query<'q> {
         .bind(d.opened_on)
         .bind(d.principal.to_string())
         .bind(d.balance.to_string())
+        .bind(d.judgment_date)
+        .bind(to_json(&d.servicer))
+        .bind(to_json(&d.rib))
+        .bind(to_json(&d.ledger))
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("records always serialize")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) -> Result<T> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| corrupt(column, e))
 }
 
 fn bind_installment<'q>(query: Query<'q>, i: &'q Installment) -> Query<'q> {
@@ -1012,6 +1103,10 @@ fn dossier_from_row(row: &SqliteRow) -> Result<Dossier> {
         principal: money(row, "principal")?,
         balance: money(row, "balance")?,
         guarantees: Vec::new(),
+        judgment_date: row.try_get("judgment_date")?,
+        servicer: from_json(row, "servicer")?,
+        rib: from_json(row, "rib")?,
+        ledger: from_json(row, "ledger")?,
     })
 }
 

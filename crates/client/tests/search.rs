@@ -92,6 +92,10 @@ fn dossier(id: i64, reference: &str, name: &str, siren: &str) -> Change {
             principal: Money::from_cents(100_000),
             balance: Money::from_cents(50_000),
             guarantees: vec![],
+            judgment_date: None,
+            servicer: Default::default(),
+            rib: Default::default(),
+            ledger: Default::default(),
         }),
     }
 }

@@ -19,6 +19,8 @@ mod attestation;
 mod blocks;
 mod fonts;
 mod layout;
+#[cfg(feature = "records")]
+pub mod records;
 mod render;
 mod rib;
 mod statement;
@@ -116,4 +118,7 @@ pub enum DocumentError {
     ProvisionalStatement,
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
+    /// An IBAN, BIC or RF reference that does not validate.
+    #[error("invalid identifier: {0}")]
+    Identifier(String),
 }

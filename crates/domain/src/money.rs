@@ -27,7 +27,8 @@ pub enum MoneyError {
 pub struct Money(Decimal);
 
 impl Money {
-    pub const ZERO: Money = Money(Decimal::ZERO);
+    /// `0.00`: zero at the cent, as every amount.
+    pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
 
     /// Rounds half-up to the cent.
     pub fn from_decimal(value: Decimal) -> Money {

@@ -9,6 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use claimdesk_api::auth::Role;
 use claimdesk_domain::calendar::add_months;
 use claimdesk_domain::procedure::declaration_deadline;
+use claimdesk_domain::statement::{Debt, DebtKind, Ledger, Payment};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage, Siren};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -18,8 +19,11 @@ use crate::access::{self, GrantSubjectId};
 use crate::auth;
 use crate::changes::GrantObjectId;
 use crate::db::{self, Db};
+use crate::demo_ledgers::{self, DebtStyle};
 use crate::error::{AppError, AppResult};
-use crate::inserts::{self, NewClaim, NewCompany, NewDossier, NewProcedure, NewUser};
+use crate::inserts::{
+    self, NewClaim, NewCompany, NewDossier, NewProcedure, NewUser, ServicerDetails,
+};
 
 /// Password of every demo account (demo data only).
 pub const PASSWORD: &str = "claimdesk-demo";
@@ -86,6 +90,30 @@ enum CreditorKind {
 }
 
 const SERVICING_ENTITIES: [&str; 2] = ["ClaimDesk Recouvrement SAS", "ClaimDesk Contentieux SAS"];
+
+/// Letterhead and account of each servicing entity, in the order above.
+const SERVICER_DETAILS: [ServicerDetails<'static>; 2] = [
+    ServicerDetails {
+        address: "12 rue de la République\n69002 Lyon",
+        legal: "SAS au capital de 500 000 € — RCS Lyon 552 100 554",
+        phone: "04 72 10 45 00",
+        email: "recouvrement@claimdesk.fr",
+        account_holder: "CLAIMDESK RECOUVREMENT SAS - COMPTE CLIENTS",
+        iban: "FR7630006000011234567890189",
+        bic: "AGRIFRPP",
+        bank_name: "Crédit Agricole — Lyon Part-Dieu",
+    },
+    ServicerDetails {
+        address: "8 place Bellecour\n69002 Lyon",
+        legal: "SAS au capital de 250 000 € — RCS Lyon 732 829 320",
+        phone: "04 72 10 46 00",
+        email: "contentieux@claimdesk.fr",
+        account_holder: "CLAIMDESK CONTENTIEUX SAS",
+        iban: "FR7630004008280001056789054",
+        bic: "BNPAFRPPXXX",
+        bank_name: "BNP Paribas — Lyon Bellecour",
+    },
+];
 
 const MANAGERS: [(&str, &str, &str); 4] = [
     (
@@ -584,9 +612,10 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
         refs.creditors
             .push((inserts::named(conn, "creditors", name).await?, kind));
     }
-    for name in SERVICING_ENTITIES {
-        refs.servicing
-            .push(inserts::named(conn, "servicing_entities", name).await?);
+    for (name, details) in SERVICING_ENTITIES.iter().zip(&SERVICER_DETAILS) {
+        let id = inserts::named(conn, "servicing_entities", name).await?;
+        inserts::servicer_details(conn, id, details).await?;
+        refs.servicing.push(id);
     }
 
     // (company, procedure id, the company's dossier ids)
@@ -649,10 +678,46 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
             };
             let servicing_entity_id = refs.servicing[g.rng.gen_range(0..refs.servicing.len())];
             let mut claims = Vec::new();
-            for _ in 0..claim_count {
-                let (principal, interest, penalties, fees, to_fall_due, nature) =
-                    g.amounts(creditor_kind);
-                let total = principal + interest + penalties + fees + to_fall_due;
+            // Ledgers draw from their own generator so the rest of the data
+            // set stays as it was.
+            let mut lr = ChaCha8Rng::seed_from_u64(SEED ^ ((index as u64) << 8 | d as u64));
+            let style = debt_style(creditor_kind);
+            let terms = demo_ledgers::terms(&mut lr, style);
+            let mut dossier_ledger = Ledger {
+                terms: terms.clone(),
+                debts: Vec::new(),
+                fees: Vec::new(),
+                payments: Vec::new(),
+            };
+            for part in 0..claim_count {
+                let (principal, _, _, _, to_fall_due, nature) = g.amounts(creditor_kind);
+                let prefix = format!("{}{}-{}", style_prefix(style), index + 1, part + 1);
+                let claim_ledger = Ledger {
+                    terms: terms.clone(),
+                    debts: demo_ledgers::claim_debts(
+                        &mut lr,
+                        style,
+                        &prefix,
+                        principal,
+                        to_fall_due,
+                        judgment,
+                    ),
+                    fees: demo_ledgers::claim_fee(&mut lr, style, judgment)
+                        .into_iter()
+                        .collect(),
+                    payments: Vec::new(),
+                };
+                let declared = demo_ledgers::declared(&claim_ledger, judgment)
+                    .map_err(|e| AppError::Internal(format!("demo ledger: {e}")))?;
+                let b = &declared.breakdown;
+                let (interest, penalties, fees) = (b.interest, b.penalties, b.fees);
+                let total = declared.total;
+                dossier_ledger
+                    .debts
+                    .extend(claim_ledger.debts.iter().cloned());
+                dossier_ledger
+                    .fees
+                    .extend(claim_ledger.fees.iter().cloned());
                 let late = g.rng.gen_range(0..100) < 4;
                 let (declaration_date, admission, admitted_amount, decision_date) =
                     g.course(stage, bodacc, total, late);
@@ -672,6 +737,7 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
                     admission,
                     admitted_amount,
                     decision_date,
+                    ledger: Some(claim_ledger),
                 });
             }
             let principal: Money = claims.iter().map(|c| c.principal + c.to_fall_due).sum();
@@ -693,7 +759,19 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
                 }
                 _ => Vec::new(),
             };
-            let paid: Money = schedule.iter().map(|(_, _, paid)| *paid).sum();
+            dossier_ledger.payments = schedule
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, _, paid))| !paid.is_zero())
+                .map(|(n, (due, _, paid))| Payment {
+                    date: *due,
+                    label: format!("Échéance n° {} du plan", n + 1),
+                    amount: *paid,
+                })
+                .collect();
+            let balance = demo_ledgers::at(&dossier_ledger, Some(judgment), as_of())
+                .map_err(|e| AppError::Internal(format!("demo ledger: {e}")))?
+                .total;
             let opened_on = judgment - days(&mut g.rng, 40, 420);
             let reference = g.reference(opened_on);
             let dossier = inserts::dossier(
@@ -707,10 +785,14 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
                     procedure_id: Some(procedure),
                     opened_on,
                     principal,
-                    balance: owed - paid,
+                    balance,
+                    ledger: Some(&dossier_ledger),
                 },
             )
             .await?;
+            for payment in &dossier_ledger.payments {
+                inserts::received_payment(conn, dossier, payment).await?;
+            }
             for mut claim in claims {
                 claim.dossier_id = dossier;
                 inserts::claim(conn, &claim).await?;
@@ -726,6 +808,8 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
             let principal = money(&mut g.rng, 900, 7_500);
             let opened_on = as_of() - days(&mut g.rng, 20, 120);
             let reference = g.reference(opened_on);
+            let settled = index == DEBTOR_PROCEDURES[0];
+            let (ledger, balance) = amicable_ledger(&reference, principal, opened_on, settled)?;
             let dossier = inserts::dossier(
                 conn,
                 &NewDossier {
@@ -737,10 +821,14 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
                     procedure_id: None,
                     opened_on,
                     principal,
-                    balance: principal,
+                    balance,
+                    ledger: Some(&ledger),
                 },
             )
             .await?;
+            for payment in &ledger.payments {
+                inserts::received_payment(conn, dossier, payment).await?;
+            }
             dossiers.push(dossier);
             debtor_companies.push((company, dossiers));
         }
@@ -870,6 +958,75 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
     )
     .await?;
     Ok(())
+}
+
+fn debt_style(kind: CreditorKind) -> DebtStyle {
+    match kind {
+        CreditorKind::Bank => DebtStyle::Loan,
+        CreditorKind::Leasing => DebtStyle::Lease,
+        CreditorKind::Energy => DebtStyle::Supply,
+    }
+}
+
+fn style_prefix(style: DebtStyle) -> &'static str {
+    match style {
+        DebtStyle::Loan => "PR",
+        DebtStyle::Lease => "LY",
+        DebtStyle::Supply => "FA",
+    }
+}
+
+/// A dossier in amicable collection: two supply invoices, the first one
+/// late. `settled`: the debtor paid everything a few days before the demo's
+/// date, so the dossier has an attestation de solde.
+fn amicable_ledger(
+    reference: &str,
+    principal: Money,
+    opened_on: NaiveDate,
+    settled: bool,
+) -> AppResult<(Ledger, Money)> {
+    let first = Money::from_cents(principal.cents() * 3 / 5);
+    let issued = opened_on - Duration::days(75);
+    let mut ledger = Ledger {
+        terms: demo_ledgers::terms(&mut ChaCha8Rng::seed_from_u64(SEED), DebtStyle::Supply),
+        debts: vec![
+            Debt {
+                reference: format!("{reference}-F1"),
+                label: "Facture de fourniture".to_owned(),
+                kind: DebtKind::Invoice,
+                amount: first,
+                issued_on: issued,
+                due_on: issued + Duration::days(30),
+                long_term: false,
+            },
+            Debt {
+                reference: format!("{reference}-F2"),
+                label: "Facture de fourniture".to_owned(),
+                kind: DebtKind::Invoice,
+                amount: principal - first,
+                issued_on: issued + Duration::days(30),
+                due_on: issued + Duration::days(60),
+                long_term: false,
+            },
+        ],
+        fees: Vec::new(),
+        payments: Vec::new(),
+    };
+    let compute = |ledger: &Ledger, on: NaiveDate| {
+        demo_ledgers::at(ledger, None, on)
+            .map_err(|e| AppError::Internal(format!("demo ledger: {e}")))
+    };
+    if settled {
+        let paid_on = as_of() - Duration::days(3);
+        let owed = compute(&ledger, paid_on)?.total;
+        ledger.payments.push(Payment {
+            date: paid_on,
+            label: "Virement reçu — solde du dossier".to_owned(),
+            amount: owed,
+        });
+    }
+    let balance = compute(&ledger, as_of())?.total;
+    Ok((ledger, balance))
 }
 
 /// Yearly instalments paying `owed` in full from the year after `adoption`:

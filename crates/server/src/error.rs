@@ -40,6 +40,10 @@ pub enum AppError {
     ActivationInvalid,
     #[error("{0}")]
     Conflict(String),
+    #[error("the dossier still owes {0}: no attestation de solde before it is paid in full")]
+    BalanceNotZero(String),
+    #[error("{0}")]
+    StatementUnavailable(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -68,6 +72,8 @@ impl AppError {
             AppError::InvalidCursor(_) => ErrorCode::InvalidCursor,
             AppError::ActivationInvalid => ErrorCode::ActivationInvalid,
             AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::BalanceNotZero(_) => ErrorCode::BalanceNotZero,
+            AppError::StatementUnavailable(_) => ErrorCode::StatementUnavailable,
             AppError::Database(_)
             | AppError::Migration(_)
             | AppError::Corrupt(_)

@@ -5,11 +5,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use claimdesk_api::auth::Role;
 use claimdesk_api::sync::EntityKind;
+use claimdesk_domain::statement::{Ledger, Payment};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
 use sqlx::SqliteConnection;
 
 use crate::changes::{self, Change, Scope};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 pub(crate) async fn named(conn: &mut SqliteConnection, table: &str, name: &str) -> AppResult<i64> {
     // `table` is one of a few constants, never input.
@@ -128,13 +129,16 @@ pub(crate) struct NewDossier<'a> {
     pub opened_on: NaiveDate,
     pub principal: Money,
     pub balance: Money,
+    /// Terms, debts and fees; payments go to `received_payments`.
+    pub ledger: Option<&'a Ledger>,
 }
 
 pub(crate) async fn dossier(conn: &mut SqliteConnection, d: &NewDossier<'_>) -> AppResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO dossiers (reference, company_id, creditor_id, servicing_entity_id, \
-         manager_name, manager_email, manager_phone, procedure_id, opened_on, principal, balance) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         manager_name, manager_email, manager_phone, procedure_id, opened_on, principal, balance, \
+         ledger) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(d.reference)
     .bind(d.company_id)
@@ -147,6 +151,10 @@ pub(crate) async fn dossier(conn: &mut SqliteConnection, d: &NewDossier<'_>) -> 
     .bind(d.opened_on)
     .bind(d.principal.to_string())
     .bind(d.balance.to_string())
+    .bind(match d.ledger {
+        Some(ledger) => stored_ledger(ledger)?,
+        None => EMPTY_LEDGER.to_owned(),
+    })
     .fetch_one(&mut *conn)
     .await?;
     changes::append(
@@ -174,6 +182,8 @@ pub(crate) struct NewClaim {
     pub admission: AdmissionStatus,
     pub admitted_amount: Option<Money>,
     pub decision_date: Option<NaiveDate>,
+    /// What the claim declares, when it is not the dossier's whole ledger.
+    pub ledger: Option<Ledger>,
 }
 
 impl NewClaim {
@@ -186,8 +196,8 @@ pub(crate) async fn claim(conn: &mut SqliteConnection, c: &NewClaim) -> AppResul
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO claims (procedure_id, dossier_id, creditor_id, servicing_entity_id, \
          principal, interest, penalties, fees, to_fall_due, nature, provisional, \
-         declaration_date, admission, admitted_amount, decision_date) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         declaration_date, admission, admitted_amount, decision_date, ledger) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(c.procedure_id)
     .bind(c.dossier_id)
@@ -204,6 +214,7 @@ pub(crate) async fn claim(conn: &mut SqliteConnection, c: &NewClaim) -> AppResul
     .bind(c.admission.as_str())
     .bind(c.admitted_amount.map(|a| a.to_string()))
     .bind(c.decision_date)
+    .bind(c.ledger.as_ref().map(stored_ledger).transpose()?)
     .fetch_one(&mut *conn)
     .await?;
     changes::append(
@@ -267,4 +278,69 @@ pub(crate) async fn guarantee(
         Change::upsert(EntityKind::Dossier, dossier_id, Scope::dossier(dossier_id)),
     )
     .await
+}
+
+/// The ledger of a dossier nothing is known of yet (as the migration's default).
+const EMPTY_LEDGER: &str = r#"{"terms":{"interest":{"kind":"none"},"penalty_rate":null,"professional":false,"imputation":"interest_first"},"debts":[],"fees":[],"payments":[]}"#;
+
+/// A ledger as stored: its terms, debts and fees (payments have their table).
+fn stored_ledger(ledger: &Ledger) -> AppResult<String> {
+    let without_payments = Ledger {
+        payments: Vec::new(),
+        ..ledger.clone()
+    };
+    serde_json::to_string(&without_payments).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A payment received on a dossier. The caller records the dossier's change.
+pub(crate) async fn received_payment(
+    conn: &mut SqliteConnection,
+    dossier_id: i64,
+    payment: &Payment,
+) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO received_payments (dossier_id, received_on, label, amount) \
+         VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(dossier_id)
+    .bind(payment.date)
+    .bind(&payment.label)
+    .bind(payment.amount.to_string())
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// The letterhead and bank account of a servicing entity.
+pub(crate) struct ServicerDetails<'a> {
+    pub address: &'a str,
+    pub legal: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub account_holder: &'a str,
+    pub iban: &'a str,
+    pub bic: &'a str,
+    pub bank_name: &'a str,
+}
+
+pub(crate) async fn servicer_details(
+    conn: &mut SqliteConnection,
+    id: i64,
+    s: &ServicerDetails<'_>,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE servicing_entities SET address = ?, legal = ?, phone = ?, email = ?, \
+         account_holder = ?, iban = ?, bic = ?, bank_name = ? WHERE id = ?",
+    )
+    .bind(s.address)
+    .bind(s.legal)
+    .bind(s.phone)
+    .bind(s.email)
+    .bind(s.account_holder)
+    .bind(s.iban)
+    .bind(s.bic)
+    .bind(s.bank_name)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

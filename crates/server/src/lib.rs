@@ -24,6 +24,7 @@ mod changes;
 mod config;
 mod db;
 pub mod demo;
+mod demo_ledgers;
 mod error;
 mod extract;
 mod feed;
@@ -33,6 +34,7 @@ pub mod openapi;
 mod records;
 mod routes;
 pub mod seed;
+mod statements;
 pub mod testing;
 
 use std::net::{IpAddr, Ipv4Addr};

@@ -52,6 +52,11 @@ impl Modify for BearerAuth {
         routes::reads::dossiers,
         routes::reads::dossier,
         routes::reads::dossier_installments,
+        routes::documents::dossier_statement,
+        routes::documents::claim_statement,
+        routes::documents::dossier_rib,
+        routes::documents::claim_rib,
+        routes::documents::dossier_attestation,
         routes::admin::add_claim,
         routes::admin::delete_claim,
         routes::admin::decide_claim,
@@ -67,6 +72,7 @@ impl Modify for BearerAuth {
         (name = "auth", description = "Sign-in, sessions and account activation"),
         (name = "sync", description = "The change feed clients replicate"),
         (name = "records", description = "Procedures, claims and dossiers the user sees"),
+        (name = "documents", description = "Statements, RIBs and attestations de solde, as JSON or PDF"),
         (name = "admin", description = "Agency-side changes, reserved to agency staff"),
     )
 )]

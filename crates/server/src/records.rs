@@ -11,11 +11,14 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
+use claimdesk_api::documents::{Rib, Servicer};
 use claimdesk_api::records::{
     Claim, Company, Contact, DeclaredAmounts, Dossier, Guarantee, Installment, InstallmentStatus,
     Procedure,
 };
+use claimdesk_domain::ident::RfReference;
 use claimdesk_domain::procedure::declaration_deadline;
+use claimdesk_domain::statement::{Ledger, Payment};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
 use serde::Deserialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -415,6 +418,18 @@ struct DossierRow<'a> {
     address: String,
     #[serde(borrow)]
     guarantees: Vec<GuaranteeRow<'a>>,
+    #[serde(borrow)]
+    judgment_date: Option<Cow<'a, str>>,
+    servicer_address: String,
+    servicer_legal: String,
+    servicer_phone: String,
+    servicer_email: String,
+    account_holder: String,
+    iban: String,
+    bic: String,
+    bank_name: String,
+    ledger: Ledger,
+    payments: Vec<Payment>,
 }
 
 const DOSSIER: Shape = Shape {
@@ -424,7 +439,13 @@ const DOSSIER: Shape = Shape {
               co.name, co.siren, co.rcs, co.legal_form, co.address, \
               json((SELECT json_group_array(json_array(g.guarantor_name, g.amount, g.ends_on) \
                                             ORDER BY g.id) \
-                    FROM guarantees g WHERE g.dossier_id = d.id))",
+                    FROM guarantees g WHERE g.dossier_id = d.id)), \
+              p.judgment_date, se.address, se.legal, se.phone, se.email, \
+              se.account_holder, se.iban, se.bic, se.bank_name, json(d.ledger), \
+              json((SELECT json_group_array(json_object('date', rp.received_on, \
+                                                        'label', rp.label, 'amount', rp.amount) \
+                                            ORDER BY rp.received_on, rp.id) \
+                    FROM received_payments rp WHERE rp.dossier_id = d.id))",
     from: "FROM dossiers d \
            JOIN companies co ON co.id = d.company_id \
            JOIN creditors cr ON cr.id = d.creditor_id \
@@ -450,7 +471,7 @@ fn dossier(row: DossierRow<'_>) -> AppResult<Dossier> {
         .collect::<AppResult<_>>()?;
     Ok(Dossier {
         id: row.id,
-        reference: row.reference,
+        reference: row.reference.clone(),
         debtor: Company {
             name: row.company_name,
             siren: row.siren,
@@ -459,7 +480,7 @@ fn dossier(row: DossierRow<'_>) -> AppResult<Dossier> {
             address: row.address,
         },
         creditor: row.creditor,
-        servicing_entity: row.servicing_entity,
+        servicing_entity: row.servicing_entity.clone(),
         manager: Contact {
             name: row.manager_name,
             email: row.manager_email,
@@ -475,6 +496,28 @@ fn dossier(row: DossierRow<'_>) -> AppResult<Dossier> {
         principal: money("dossiers.principal", &row.principal)?,
         balance: money("dossiers.balance", &row.balance)?,
         guarantees,
+        judgment_date: opt_date("procedures.judgment_date", row.judgment_date.as_deref())?,
+        servicer: Servicer {
+            name: row.servicing_entity,
+            address: row.servicer_address.lines().map(str::to_owned).collect(),
+            legal: row.servicer_legal,
+            phone: row.servicer_phone,
+            email: row.servicer_email,
+        },
+        rib: Rib {
+            rf_reference: RfReference::for_dossier(&row.reference)
+                .map(|rf| rf.as_str().to_owned())
+                .map_err(|e| AppError::corrupt(format!("dossiers.reference: {e}")))?,
+            dossier_reference: row.reference.clone(),
+            holder: row.account_holder,
+            iban: row.iban,
+            bic: row.bic,
+            bank_name: row.bank_name,
+        },
+        ledger: Ledger {
+            payments: row.payments,
+            ..row.ledger
+        },
     })
 }
 

@@ -270,6 +270,7 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
                 decision_date: admission
                     .is_decided()
                     .then(|| declared + Days::days(rng.gen_range(30..300))),
+                ledger: None,
             });
         }
         for (creditor, group) in by_creditor.into_iter().enumerate() {

@@ -300,6 +300,43 @@ async fn check_reads(email: &str) {
         "no dossier",
     );
 
+    // Statements, RIBs and attestations follow the dossier or the claim.
+    for reference in some_inside(&want.dossiers) {
+        let statement = h.get(&path(routes::DOSSIER_STATEMENT, &reference), t).await;
+        assert!(ok(&statement, "statement")["lines"].is_array());
+        let rib = h.get(&path(routes::DOSSIER_RIB, &reference), t).await;
+        assert_eq!(ok(&rib, "rib")["dossier_reference"], reference.as_str());
+    }
+    for reference in some_outside(&all.dossiers, &want.dossiers) {
+        for route in [
+            routes::DOSSIER_STATEMENT,
+            routes::DOSSIER_RIB,
+            routes::DOSSIER_ATTESTATION,
+        ] {
+            assert_hidden(&h.get(&path(route, &reference), t).await, route);
+            let pdf = format!("{}?format=pdf", path(route, &reference));
+            if route != routes::DOSSIER_ATTESTATION {
+                assert_hidden(&h.get(&pdf, t).await, route);
+            }
+        }
+    }
+    for id in some_inside(&want.claims) {
+        let statement = h.get(&path(routes::CLAIM_STATEMENT, id), t).await;
+        assert_eq!(
+            ok(&statement, "claim statement")["total"],
+            claims[&id]["declared"]["total"],
+            "a claim's statement at the judgment date is what was declared"
+        );
+        assert!(ok(&h.get(&path(routes::CLAIM_RIB, id), t).await, "claim rib")["iban"].is_string());
+    }
+    for id in some_outside(&all.claims, &want.claims) {
+        assert_hidden(
+            &h.get(&path(routes::CLAIM_STATEMENT, id), t).await,
+            "claim statement",
+        );
+        assert_hidden(&h.get(&path(routes::CLAIM_RIB, id), t).await, "claim rib");
+    }
+
     // The feed carries exactly the same records.
     let synced = full_sync(&h, t).await;
     let mut served: BTreeMap<(String, String), Value> = BTreeMap::new();
@@ -356,6 +393,11 @@ fn read_routes(procedure: i64, claim: i64, reference: &str) -> Vec<String> {
         routes::DOSSIERS.to_owned(),
         path(routes::DOSSIER, reference),
         path(routes::DOSSIER_INSTALLMENTS, reference),
+        path(routes::DOSSIER_STATEMENT, reference),
+        path(routes::DOSSIER_RIB, reference),
+        path(routes::DOSSIER_ATTESTATION, reference),
+        path(routes::CLAIM_STATEMENT, claim),
+        path(routes::CLAIM_RIB, claim),
     ]
 }
 

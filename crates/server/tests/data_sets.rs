@@ -233,9 +233,24 @@ fn check_plan(installments: &[Installment], dossier: &Dossier) {
         }
     }
     assert!(installments.len() >= 7 && installments.len() <= 10);
-    let total: Money = installments.iter().map(|i| i.amount).sum();
+    // What the plan received is what the dossier's ledger imputes, and the
+    // balance is its statement at the demo's date.
     let paid: Money = installments.iter().map(|i| i.paid).sum();
-    assert_eq!(dossier.balance, total - paid, "{}", dossier.reference);
+    let received: Money = dossier.ledger.payments.iter().map(|p| p.amount).sum();
+    assert_eq!(received, paid, "{}", dossier.reference);
+    let statement = claimdesk_domain::statement::compute(
+        &dossier.ledger,
+        &claimdesk_domain::statement::StatementParams {
+            as_of: demo::as_of(),
+            judgment: dossier
+                .judgment_date
+                .map(|date| claimdesk_domain::statement::OpeningJudgment { date }),
+            declared_claim: false,
+            protected_end: claimdesk_domain::ordinance_2020::PROTECTED_END_AS_TOLD,
+        },
+    )
+    .unwrap();
+    assert_eq!(dossier.balance, statement.total, "{}", dossier.reference);
 }
 
 #[tokio::test]

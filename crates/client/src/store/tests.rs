@@ -103,6 +103,10 @@ fn dossier(id: i64, reference: &str, procedure_id: Option<i64>) -> Dossier {
                 ends_on: None,
             },
         ],
+        judgment_date: procedure_id.map(|_| d(2025, 3, 1)),
+        servicer: Default::default(),
+        rib: Default::default(),
+        ledger: Default::default(),
     }
 }
 

@@ -20,12 +20,13 @@ pub struct RateChange {
 }
 
 /// The interest that runs on principal past its due date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InterestTerms {
     /// No interest is claimed.
+    #[default]
     None,
     /// The contract's rate, which may change over time (oldest first).
     Contractual { rates: Vec<RateChange> },
@@ -48,7 +49,7 @@ pub enum Imputation {
     PrincipalFirst,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContractTerms {
@@ -113,7 +114,7 @@ pub struct Payment {
 }
 
 /// Everything a dossier's statement is computed from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Ledger {

@@ -2,6 +2,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod auth;
+pub(crate) mod documents;
 pub(crate) mod reads;
 pub(crate) mod sync;
 
@@ -38,6 +39,14 @@ pub(crate) fn router(state: AppState) -> Router {
             routes::DOSSIER_INSTALLMENTS,
             get(reads::dossier_installments),
         )
+        .route(routes::DOSSIER_STATEMENT, get(documents::dossier_statement))
+        .route(routes::DOSSIER_RIB, get(documents::dossier_rib))
+        .route(
+            routes::DOSSIER_ATTESTATION,
+            get(documents::dossier_attestation),
+        )
+        .route(routes::CLAIM_STATEMENT, get(documents::claim_statement))
+        .route(routes::CLAIM_RIB, get(documents::claim_rib))
         .route(routes::ADMIN_CLAIMS, post(admin::add_claim))
         .route(routes::ADMIN_CLAIM, delete(admin::delete_claim))
         .route(routes::ADMIN_CLAIM_DECISION, post(admin::decide_claim))

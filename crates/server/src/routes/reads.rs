@@ -40,7 +40,7 @@ async fn visible_procedure(
     .await?)
 }
 
-async fn visible_dossier(
+pub(crate) async fn visible_dossier(
     conn: &mut sqlx::SqliteConnection,
     viewer: &Viewer,
     reference: &str,
@@ -183,16 +183,25 @@ pub(crate) async fn claim(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Claim>> {
     let mut conn = state.db.read.acquire().await?;
+    visible_claim(&mut conn, &session.viewer, id)
+        .await
+        .map(Json)
+}
+
+pub(crate) async fn visible_claim(
+    conn: &mut sqlx::SqliteConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Claim> {
     one(records::claims(
-        &mut conn,
+        conn,
         Selection {
             id: Some(id),
-            viewer: Some(&session.viewer),
+            viewer: Some(viewer),
             ..Selection::default()
         },
     )
     .await?)
-    .map(Json)
 }
 
 #[utoipa::path(get, path = routes::DOSSIERS, tag = "records",

@@ -27,6 +27,7 @@ pub struct Reply {
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -84,6 +85,7 @@ impl Harness {
             headers,
             body,
             text,
+            bytes: bytes.to_vec(),
         }
     }
 
