@@ -347,33 +347,6 @@ pub fn status(s: &Status) -> String {
     out.trim_end().to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summary_line_reads_like_the_spec() {
-        let report = SyncReport {
-            pages: 1,
-            changes_applied: 1234,
-            applied: Default::default(),
-            counts: claimdesk_client::Counts {
-                procedures: 45,
-                claims: 312,
-                dossiers: 9,
-                installments: 40,
-            },
-            duration: std::time::Duration::from_millis(812),
-            synced_at: Utc::now(),
-            restarted_from_scratch: false,
-        };
-        assert_eq!(
-            sync_summary(&report),
-            "synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments"
-        );
-    }
-}
-
 fn origin_note(origin: Origin, produced_at: DateTime<Utc>) -> String {
     match origin {
         Origin::Server => format!("produced by the server at {}", instant(produced_at)),
@@ -472,4 +445,31 @@ pub fn document_written(file: &std::path::Path, document: &DocumentFile) -> Stri
         document.bytes.len(),
         origin_note(document.origin, document.produced_at)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_reads_like_the_spec() {
+        let report = SyncReport {
+            pages: 1,
+            changes_applied: 1234,
+            applied: Default::default(),
+            counts: claimdesk_client::Counts {
+                procedures: 45,
+                claims: 312,
+                dossiers: 9,
+                installments: 40,
+            },
+            duration: std::time::Duration::from_millis(812),
+            synced_at: Utc::now(),
+            restarted_from_scratch: false,
+        };
+        assert_eq!(
+            sync_summary(&report),
+            "synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments"
+        );
+    }
 }

@@ -23,6 +23,8 @@ const ERROR_MESSAGES: { readonly [C in AppErrorCode]: MessageKey } = {
   invalid_cursor: 'error.invalid_cursor',
   activation_invalid: 'error.activation_invalid',
   conflict: 'error.conflict',
+  balance_not_zero: 'error.balance_not_zero',
+  statement_unavailable: 'error.statement_unavailable',
   internal: 'error.internal',
   unknown: 'error.unknown',
   offline: 'error.offline',

@@ -2,8 +2,11 @@
 import type { Company } from "./Company";
 import type { Contact } from "./Contact";
 import type { Guarantee } from "./Guarantee";
+import type { Ledger } from "./Ledger";
 import type { Money } from "./Money";
 import type { ProcedureKind } from "./ProcedureKind";
+import type { Rib } from "./Rib";
+import type { Servicer } from "./Servicer";
 
 export type Dossier = { id: number, reference: string, debtor: Company, creditor: string, servicing_entity: string, manager: Contact, procedure_id: number | null, procedure_kind: ProcedureKind | null, opened_on: string, principal: Money, 
 /**
@@ -13,4 +16,21 @@ balance: Money,
 /**
  * The guarantees on this dossier.
  */
-guarantees: Array<Guarantee>, };
+guarantees: Array<Guarantee>, 
+/**
+ * The opening judgment of the dossier's procedure: interest stops there
+ * (L622-28) and a declared claim is stated at that date.
+ */
+judgment_date: string | null, 
+/**
+ * The servicing entity's letterhead.
+ */
+servicer: Servicer, 
+/**
+ * Where to pay, and the reference to quote.
+ */
+rib: Rib, 
+/**
+ * What the dossier's statement is computed from.
+ */
+ledger: Ledger, };

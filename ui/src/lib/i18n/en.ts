@@ -226,6 +226,8 @@ export const en: Catalogue = {
   'error.activation_invalid':
     'The dossier reference or the activation code is wrong, or the code was already used. Check your letter or ask your account manager for a new code.',
   'error.conflict': 'This item was changed in the meantime. Sync, then try again.',
+  'error.balance_not_zero': 'This dossier still owes money: the attestation of settlement comes once it is paid in full.',
+  'error.statement_unavailable': 'No statement can be computed at that date.',
   'error.internal': 'The server ran into a problem. Try again in a few minutes.',
   'error.unknown': 'Something unexpected went wrong. Try again; if it keeps happening, contact support.',
   'error.offline':

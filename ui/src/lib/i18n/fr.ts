@@ -232,6 +232,8 @@ export const fr = {
   'error.activation_invalid':
     'La référence du dossier ou le code d’activation est incorrect, ou le code a déjà servi. Vérifiez votre courrier ou demandez un nouveau code à votre gestionnaire.',
   'error.conflict': 'Cet élément a été modifié entre-temps. Synchronisez, puis réessayez.',
+  'error.balance_not_zero': 'Ce dossier n’est pas soldé : l’attestation de solde est délivrée une fois la dette entièrement payée.',
+  'error.statement_unavailable': 'Aucun décompte ne peut être calculé à cette date.',
   'error.internal': 'Le serveur a rencontré un problème. Réessayez dans quelques minutes.',
   'error.unknown':
     'Une erreur inattendue s’est produite. Réessayez ; si elle persiste, contactez le support.',

@@ -197,6 +197,28 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
       balance: claim.declared.total,
       guarantees:
         index === 0 ? [{ guarantor_name: 'M. Marc Caution', amount: '50000.00', ends_on: '2031-12-31' }] : [],
+      judgment_date: procedure.judgment_date,
+      servicer: {
+        name: claim.servicing_entity,
+        address: ['12 rue de la République', '69002 Lyon'],
+        legal: 'SAS au capital de 500 000 € — RCS Lyon 552 100 554',
+        phone: '04 72 10 45 00',
+        email: 'recouvrement@example.fr',
+      },
+      rib: {
+        dossier_reference: claim.dossier_reference,
+        holder: 'CLAIMDESK RECOUVREMENT SAS',
+        iban: 'FR7630006000011234567890189',
+        bic: 'AGRIFRPP',
+        bank_name: 'Crédit Agricole',
+        rf_reference: 'RF18539007547034',
+      },
+      ledger: {
+        terms: { interest: { kind: 'none' }, penalty_rate: null, professional: false, imputation: 'interest_first' },
+        debts: [],
+        fees: [],
+        payments: [],
+      },
     };
   });
   const installments: Installment[] = dossiers.flatMap((d, index) =>
