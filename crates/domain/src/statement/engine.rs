@@ -148,6 +148,7 @@ impl<'a> Walk<'a> {
             self.charge_principal(day);
             self.charge_indemnities(day);
             self.charge_fees(day);
+            self.apply_credit(day);
             self.impute_payments(day);
         }
         self.accrue_to(self.end)?;
@@ -574,6 +575,49 @@ impl<'a> Walk<'a> {
                     },
                 );
             }
+        }
+    }
+
+    /// What was paid ahead goes to what falls due later, in the order a
+    /// payment would: the balance already counts it, only the breakdown moves.
+    fn apply_credit(&mut self, day: NaiveDate) {
+        if !self.owed.credit.is_negative() {
+            return;
+        }
+        let mut left = -self.owed.credit;
+        let mut parts = explain::Imputed::default();
+        for bucket in self.imputation_order() {
+            let taken = self.take(*bucket, left);
+            left = left - taken;
+            parts.add(*bucket, taken);
+        }
+        let used = -self.owed.credit - left;
+        if used.is_zero() {
+            return;
+        }
+        self.owed.credit = -left;
+        self.notes.push(format!(
+            "Trop-perçu de {} imputé le {} sur les sommes échues : {}.",
+            used.to_french(),
+            french_date(day),
+            parts.describe().trim_start_matches("Imputé : ")
+        ));
+    }
+
+    fn imputation_order(&self) -> &'static [Bucket] {
+        match self.terms.imputation {
+            Imputation::InterestFirst => &[
+                Bucket::Interest,
+                Bucket::Penalties,
+                Bucket::Fees,
+                Bucket::Principal,
+            ],
+            Imputation::PrincipalFirst => &[
+                Bucket::Principal,
+                Bucket::Interest,
+                Bucket::Penalties,
+                Bucket::Fees,
+            ],
         }
     }
 

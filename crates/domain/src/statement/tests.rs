@@ -496,6 +496,35 @@ fn an_over_payment_shows_as_a_credit_line() {
 }
 
 #[test]
+fn a_payment_ahead_of_the_due_date_pays_what_falls_due_later() {
+    let ledger = Ledger {
+        terms: terms(contractual(dec!(10))),
+        debts: vec![debt("F-1", "100.00", d(2025, 1, 1), d(2025, 3, 1))],
+        fees: vec![],
+        payments: vec![payment(d(2025, 2, 1), "60.00")],
+    };
+    let s = compute(&ledger, &at(d(2025, 4, 1))).unwrap();
+    // Paid ahead: a credit until 01/03, then it pays 60 € of F-1, and
+    // interest runs on the 40 € left: 40 × 10 % × 31 / 365 = 0,3397… → 0,34.
+    assert_eq!(
+        shape(&s),
+        vec![
+            (LineKind::Credit, d(2025, 2, 1), eur("-60.00")),
+            (LineKind::Principal, d(2025, 3, 1), eur("100.00")),
+            (LineKind::ContractualInterest, d(2025, 4, 1), eur("0.34")),
+        ]
+    );
+    assert_eq!(s.breakdown.credit, Money::ZERO);
+    assert_eq!(s.breakdown.principal, eur("40.00"));
+    assert_eq!(s.total, eur("40.34"));
+    assert!(
+        s.notes.iter().any(|n| n.contains("Trop-perçu de 60,00")),
+        "{:?}",
+        s.notes
+    );
+}
+
+#[test]
 fn legal_interest_before_the_table_is_an_error() {
     let ledger = Ledger {
         terms: terms(InterestTerms::Legal {
