@@ -92,7 +92,7 @@ enum CreditorKind {
 const SERVICING_ENTITIES: [&str; 2] = ["ClaimDesk Recouvrement SAS", "ClaimDesk Contentieux SAS"];
 
 /// Letterhead and account of each servicing entity, in the order above.
-const SERVICER_DETAILS: [ServicerDetails<'static>; 2] = [
+pub(crate) const SERVICER_DETAILS: [ServicerDetails<'static>; 2] = [
     ServicerDetails {
         address: "12 rue de la République\n69002 Lyon",
         legal: "SAS au capital de 500 000 € — RCS Lyon 552 100 554",

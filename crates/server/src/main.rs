@@ -41,6 +41,9 @@ enum Command {
         claims: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Give claims the debts and terms their statements are computed from.
+        #[arg(long)]
+        ledgers: bool,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -65,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
             procedures,
             claims,
             seed,
+            ledgers,
         }) => {
             let app = App::open(Config::new(&data))
                 .await
@@ -74,6 +78,7 @@ async fn main() -> anyhow::Result<()> {
                     procedures,
                     claims,
                     seed,
+                    ledgers,
                 })
                 .await
                 .context("seeding")?;

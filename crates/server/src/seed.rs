@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, NaiveDate};
 use claimdesk_api::auth::Role;
 use claimdesk_domain::procedure::declaration_deadline;
+use claimdesk_domain::statement::Ledger;
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage, Siren};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -20,6 +21,7 @@ use crate::auth;
 use crate::changes::{Op, Scope};
 use crate::config::Config;
 use crate::db::Db;
+use crate::demo_ledgers::{self, DebtStyle};
 use crate::error::{AppError, AppResult};
 use crate::inserts::{self, NewClaim, NewUser};
 
@@ -34,6 +36,9 @@ pub struct SeedSpec {
     pub procedures: u32,
     pub claims: u32,
     pub seed: u64,
+    /// Give each claim the debts, terms and fees its statement is computed
+    /// from (declared amounts then follow from them), as the demo does.
+    pub ledgers: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +173,7 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
     }
     let servicing =
         inserts::named(&mut tx, "servicing_entities", "ClaimDesk Recouvrement SAS").await?;
+    inserts::servicer_details(&mut tx, servicing, &crate::demo::SERVICER_DETAILS[0]).await?;
     inserts::user(
         &mut tx,
         &NewUser {
@@ -236,10 +242,23 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
         for _ in 0..count {
             let creditor = rng.gen_range(0..creditors.len());
             let principal = Money::from_cents(rng.gen_range(50_000..40_000_000));
-            let interest = Money::from_cents(principal.cents() / 50);
-            let penalties = Money::from_cents(rng.gen_range(0..200_000));
-            let fees = Money::from_cents(rng.gen_range(4_000..150_000));
+            let mut interest = Money::from_cents(principal.cents() / 50);
+            let mut penalties = Money::from_cents(rng.gen_range(0..200_000));
+            let mut fees = Money::from_cents(rng.gen_range(4_000..150_000));
             let to_fall_due = Money::from_cents(rng.gen_range(0..2) * principal.cents());
+            let ledger = if spec.ledgers {
+                let ledger = seed_ledger(&mut rng, claims.len(), principal, to_fall_due, judgment);
+                let declared = demo_ledgers::declared(&ledger, judgment)
+                    .map_err(|e| AppError::Internal(format!("seed ledger: {e}")))?;
+                (interest, penalties, fees) = (
+                    declared.breakdown.interest,
+                    declared.breakdown.penalties,
+                    declared.breakdown.fees,
+                );
+                Some(ledger)
+            } else {
+                None
+            };
             let total = principal + interest + penalties + fees + to_fall_due;
             let declared = if rng.gen_range(0..100) < 5 {
                 declaration_deadline(bodacc, false) + Days::days(rng.gen_range(1..30))
@@ -270,7 +289,7 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
                 decision_date: admission
                     .is_decided()
                     .then(|| declared + Days::days(rng.gen_range(30..300))),
-                ledger: None,
+                ledger,
             });
         }
         for (creditor, group) in by_creditor.into_iter().enumerate() {
@@ -373,7 +392,7 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
         &mut tx,
         "INSERT INTO claims (id, procedure_id, dossier_id, creditor_id, servicing_entity_id, \
          principal, interest, penalties, fees, to_fall_due, nature, provisional, \
-         declaration_date, admission, admitted_amount, decision_date) ",
+         declaration_date, admission, admitted_amount, decision_date, ledger) ",
         &claims,
         |row, (id, c)| {
             row.push_bind(*id)
@@ -391,7 +410,12 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
                 .push_bind(c.declaration_date)
                 .push_bind(c.admission.as_str())
                 .push_bind(c.admitted_amount.map(|a| a.to_string()))
-                .push_bind(c.decision_date);
+                .push_bind(c.decision_date)
+                .push_bind(
+                    c.ledger
+                        .as_ref()
+                        .map(|l| serde_json::to_string(l).unwrap_or_default()),
+                );
         },
     )
     .await?;
@@ -419,4 +443,30 @@ pub(crate) async fn run(db: &Db, config: &Config, spec: SeedSpec) -> AppResult<S
         claims: claims.len() as u64,
         elapsed: started.elapsed(),
     })
+}
+
+/// A bank loan's ledger for one seeded claim: its unpaid and future
+/// instalments, at a contractual rate.
+fn seed_ledger(
+    rng: &mut ChaCha8Rng,
+    index: usize,
+    due: Money,
+    to_fall_due: Money,
+    judgment: NaiveDate,
+) -> Ledger {
+    Ledger {
+        terms: demo_ledgers::terms(rng, DebtStyle::Loan),
+        debts: demo_ledgers::claim_debts(
+            rng,
+            DebtStyle::Loan,
+            &format!("SP{index}"),
+            due,
+            to_fall_due,
+            judgment,
+        ),
+        fees: demo_ledgers::claim_fee(rng, DebtStyle::Loan, judgment)
+            .into_iter()
+            .collect(),
+        payments: Vec::new(),
+    }
 }

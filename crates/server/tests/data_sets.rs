@@ -296,6 +296,7 @@ async fn the_bulk_seed_writes_what_it_says_and_only_once() {
         procedures: 60,
         claims: 1_003,
         seed: 7,
+        ledgers: true,
     };
     let report = app.seed_bulk(spec).await.unwrap();
     assert_eq!((report.procedures, report.claims), (60, 1_003));
@@ -317,6 +318,26 @@ async fn the_bulk_seed_writes_what_it_says_and_only_once() {
         .body;
     assert_eq!(sync["changes"].as_array().unwrap().len(), 1_063);
     assert_eq!(sync["more"], false);
+    // With ledgers, each claim's statement gives back what it declares.
+    for claim in claims.iter().step_by(97) {
+        let id = claim.id;
+        let statement = h
+            .get(
+                &claimdesk_api::routes::path(routes::CLAIM_STATEMENT, id),
+                &token,
+            )
+            .await;
+        assert_eq!(
+            statement.body["total"],
+            claim.declared.total.to_string(),
+            "claim {id}"
+        );
+        assert!(!statement.body["lines"].as_array().unwrap().is_empty());
+        let rib = h
+            .get(&claimdesk_api::routes::path(routes::CLAIM_RIB, id), &token)
+            .await;
+        assert_eq!(rib.status, axum::http::StatusCode::OK);
+    }
 
     // Deterministic: the same seed writes the same claims.
     let dir2 = tempfile::tempdir().unwrap();
@@ -341,6 +362,7 @@ async fn the_bulk_seed_fits_beside_the_demo() {
             procedures: 10,
             claims: 95,
             seed: 3,
+            ledgers: false,
         })
         .await
         .unwrap();
