@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use claimdesk_api::records::{
     Claim, Company, Contact, DeclaredAmounts, Dossier, Guarantee, Installment, InstallmentStatus,
     Procedure,
@@ -544,4 +544,68 @@ async fn search_indexes_keep_one_entry_per_record_through_replays_and_deletes() 
         .await
         .unwrap();
     assert_eq!(left, 0);
+}
+
+fn filed(subject: &str, key: &str) -> CachedDocument {
+    CachedDocument {
+        key: key.into(),
+        kind: "statement".into(),
+        subject: subject.into(),
+        as_of: None,
+        produced_at: Utc::now(),
+        content_type: "application/pdf".into(),
+        filename: "decompte.pdf".into(),
+        body: b"%PDF-1.7 private".to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn filed_documents_go_when_their_dossier_or_claim_goes() {
+    let (_dir, store) = fresh().await;
+    store
+        .apply_page(
+            &[
+                up(Entity::Dossier(dossier(1, "CD-1", Some(1)))),
+                up(Entity::Dossier(dossier(2, "CD-2", Some(1)))),
+                up(Entity::Claim(claim(7, 1, "10.00"))),
+            ],
+            "c1",
+            None,
+        )
+        .await
+        .unwrap();
+    for (subject, key) in [
+        ("dossier:CD-1", "a"),
+        ("dossier:CD-2", "b"),
+        ("claim:7", "c"),
+    ] {
+        store.put_document(&filed(subject, key)).await.unwrap();
+    }
+    // Replacing a record keeps its documents; deleting it takes them along.
+    store
+        .apply_page(
+            &[up(Entity::Dossier(dossier(1, "CD-1", Some(1))))],
+            "c2",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.document_count("dossier:CD-1").await.unwrap(), 1);
+    store
+        .apply_page(
+            &[del(EntityKind::Dossier, 1), del(EntityKind::Claim, 7)],
+            "c3",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.document_count("dossier:CD-1").await.unwrap(), 0);
+    assert_eq!(store.document_count("claim:7").await.unwrap(), 0);
+    assert!(store.document("a").await.unwrap().is_none());
+    assert_eq!(
+        store.document("b").await.unwrap().unwrap().body,
+        b"%PDF-1.7 private"
+    );
+    store.wipe().await.unwrap();
+    assert_eq!(store.document_count("dossier:CD-2").await.unwrap(), 0);
 }
