@@ -15,6 +15,11 @@ const COMMANDS: &[&str] = &[
     "search",
     "get_settings",
     "set_settings",
+    "statement",
+    "rib",
+    "save_statement_pdf",
+    "save_rib_pdf",
+    "save_attestation_pdf",
 ];
 
 fn main() {

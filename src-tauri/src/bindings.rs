@@ -14,8 +14,8 @@ use crate::commands::{ActivateArgs, LoginArgs};
 use crate::error::CommandError;
 use crate::settings::Settings;
 use crate::views::{
-    AppStatus, DossierSummary, ProcedureDetail, ProcedureSummary, SyncProgress, SyncReport,
-    SyncState,
+    AppStatus, DocumentSubject, DossierSummary, ProcedureDetail, ProcedureSummary, RibView,
+    StatementView, SyncProgress, SyncReport, SyncState,
 };
 
 /// Where the UI keeps the generated files.
@@ -40,5 +40,8 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     SearchHit::export_all_to(dir)?;
     Settings::export_all_to(dir)?;
     CommandError::export_all_to(dir)?;
+    DocumentSubject::export_all_to(dir)?;
+    StatementView::export_all_to(dir)?;
+    RibView::export_all_to(dir)?;
     Ok(())
 }

@@ -6,11 +6,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use claimdesk_api::auth::User;
 use claimdesk_api::records::DossierDetail;
 use claimdesk_client::{
-    ApiClient, Claimdesk, ClientError, Home, RetryPolicy, SearchHit, Shown, SyncOutcome,
+    ApiClient, Claimdesk, ClientError, DocumentFile, Home, RetryPolicy, SearchHit, Shown, Subject,
+    SyncOutcome,
 };
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
@@ -19,8 +21,8 @@ use tokio::sync::{Notify, RwLock};
 use crate::error::{CommandError, CommandResult};
 use crate::settings::Settings;
 use crate::views::{
-    AppStatus, DossierSummary, ProcedureDetail, ProcedureSummary, SyncProgress, SyncReport,
-    SyncState,
+    AppStatus, DossierSummary, ProcedureDetail, ProcedureSummary, RibView, StatementView,
+    SyncProgress, SyncReport, SyncState,
 };
 
 /// Where the sync's news go: the window's events in the app, a recorder in tests.
@@ -254,6 +256,43 @@ impl Desktop {
 
     pub async fn search(&self, query: &str, limit: u32) -> CommandResult<Vec<SearchHit>> {
         Ok(self.desk.read().await.search(query, limit).await?)
+    }
+
+    /// A handle of its own for a document: fetching one may take a while and
+    /// refresh the session, and reads go on meanwhile.
+    async fn documents(&self) -> CommandResult<Claimdesk> {
+        Ok(Claimdesk::open(self.home.clone())
+            .await?
+            .with_retry(self.retry))
+    }
+
+    pub async fn statement(
+        &self,
+        subject: &Subject,
+        date: Option<NaiveDate>,
+    ) -> CommandResult<StatementView> {
+        let answer = self.documents().await?.statement(subject, date).await?;
+        Ok(answer.into())
+    }
+
+    pub async fn statement_pdf(
+        &self,
+        subject: &Subject,
+        date: Option<NaiveDate>,
+    ) -> CommandResult<DocumentFile> {
+        Ok(self.documents().await?.statement_pdf(subject, date).await?)
+    }
+
+    pub async fn rib(&self, subject: &Subject) -> CommandResult<RibView> {
+        Ok(self.documents().await?.rib(subject).await?.into())
+    }
+
+    pub async fn rib_pdf(&self, subject: &Subject) -> CommandResult<DocumentFile> {
+        Ok(self.documents().await?.rib_pdf(subject).await?)
+    }
+
+    pub async fn attestation_pdf(&self, reference: &str) -> CommandResult<DocumentFile> {
+        Ok(self.documents().await?.attestation_pdf(reference).await?)
     }
 
     /// The settings in force (the environment's server first).

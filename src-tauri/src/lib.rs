@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod commands;
 pub mod desktop;
 pub mod error;
+pub mod save;
 pub mod settings;
 pub mod views;
 
@@ -90,6 +91,8 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        // Driven from Rust only (the save commands); the window is granted none of it.
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let home = Home::locate(None)?;
             std::fs::create_dir_all(home.root())?;
@@ -141,6 +144,11 @@ pub fn run() {
             commands::search,
             commands::get_settings,
             commands::set_settings,
+            commands::statement,
+            commands::rib,
+            commands::save_statement_pdf,
+            commands::save_rib_pdf,
+            commands::save_attestation_pdf,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

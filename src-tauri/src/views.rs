@@ -3,10 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use claimdesk_api::auth::User;
+use claimdesk_api::documents::Rib;
 use claimdesk_api::records::{Claim, Dossier, Installment, InstallmentStatus, Procedure};
-use claimdesk_client::{Counts, Status, sync};
+use claimdesk_client::{Counts, Origin, RibAnswer, StatementAnswer, Status, Subject, sync};
 use claimdesk_domain::Money;
-use serde::Serialize;
+use claimdesk_domain::ident::{Iban, RfReference};
+use claimdesk_domain::statement::Statement;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Answer of `app_status`: who, where, whether the server answers, what is stored.
@@ -158,6 +161,110 @@ impl DossierSummary {
     }
 }
 
+/// Where a document shown or saved comes from (`claimdesk_client::Origin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentOrigin {
+    /// Produced by the server just now.
+    Server,
+    /// Produced by the server earlier and kept on this machine: shown offline.
+    Cache,
+    /// Computed on this machine from synced data, while offline.
+    Provisional,
+}
+
+impl From<Origin> for DocumentOrigin {
+    fn from(origin: Origin) -> DocumentOrigin {
+        match origin {
+            Origin::Server => DocumentOrigin::Server,
+            Origin::Cache => DocumentOrigin::Cache,
+            Origin::Provisional => DocumentOrigin::Provisional,
+        }
+    }
+}
+
+/// What a statement, RIB or attestation is about, as the window names it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocumentSubject {
+    Dossier {
+        reference: String,
+    },
+    Claim {
+        #[ts(type = "number")]
+        id: i64,
+    },
+}
+
+impl From<DocumentSubject> for Subject {
+    fn from(subject: DocumentSubject) -> Subject {
+        match subject {
+            DocumentSubject::Dossier { reference } => Subject::Dossier(reference),
+            DocumentSubject::Claim { id } => Subject::Claim(id),
+        }
+    }
+}
+
+/// Answer of `statement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StatementView {
+    pub statement: Statement,
+    pub origin: DocumentOrigin,
+    /// When the server produced it (for a provisional one: when computed).
+    pub produced_at: DateTime<Utc>,
+}
+
+impl From<StatementAnswer> for StatementView {
+    fn from(answer: StatementAnswer) -> StatementView {
+        StatementView {
+            statement: answer.statement,
+            origin: answer.origin.into(),
+            produced_at: answer.produced_at,
+        }
+    }
+}
+
+/// Answer of `rib`: the RIB, with the IBAN and the RF reference grouped by
+/// four as they are read aloud and printed (the compact forms are copied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RibView {
+    pub rib: Rib,
+    pub iban_grouped: String,
+    pub rf_grouped: String,
+    pub origin: DocumentOrigin,
+    pub produced_at: DateTime<Utc>,
+}
+
+/// Four characters, a space, four more: for an identifier that does not
+/// parse, so that it still shows as the server sent it, only spaced.
+fn by_four(compact: &str) -> String {
+    let chars: Vec<char> = compact.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|chunk| chunk.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl From<RibAnswer> for RibView {
+    fn from(answer: RibAnswer) -> RibView {
+        let rib = answer.rib;
+        let iban_grouped = Iban::parse(&rib.iban)
+            .map(|iban| iban.grouped())
+            .unwrap_or_else(|_| by_four(&rib.iban));
+        let rf_grouped = RfReference::parse(&rib.rf_reference)
+            .map(|rf| rf.grouped())
+            .unwrap_or_else(|_| by_four(&rib.rf_reference));
+        RibView {
+            rib,
+            iban_grouped,
+            rf_grouped,
+            origin: answer.origin.into(),
+            produced_at: answer.produced_at,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +350,52 @@ mod tests {
             json,
             serde_json::json!({"applied": 7, "procedures": 1, "claims": 4, "dossiers": 1,
                 "installments": 1, "duration_ms": 1234})
+        );
+    }
+
+    fn rib(iban: &str, rf: &str) -> RibAnswer {
+        RibAnswer {
+            rib: Rib {
+                dossier_reference: "DOS-1".into(),
+                holder: "CLAIMDESK RECOUVREMENT SAS".into(),
+                iban: iban.into(),
+                bic: "AGRIFRPP".into(),
+                bank_name: "Crédit Agricole".into(),
+                rf_reference: rf.into(),
+            },
+            origin: Origin::Server,
+            produced_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn ribs_show_the_iban_and_rf_reference_by_four_and_keep_the_compact_forms() {
+        let view = RibView::from(rib("FR7630006000011234567890189", "RF18539007547034"));
+        assert_eq!(view.iban_grouped, "FR76 3000 6000 0112 3456 7890 189");
+        assert_eq!(view.rf_grouped, "RF18 5390 0754 7034");
+        assert_eq!(view.rib.iban, "FR7630006000011234567890189");
+        assert_eq!(view.origin, DocumentOrigin::Server);
+        // What does not parse still shows, spaced the same way.
+        let odd = RibView::from(rib("XX12ABCDEFG", "RF00"));
+        assert_eq!(odd.iban_grouped, "XX12 ABCD EFG");
+        assert_eq!(odd.rf_grouped, "RF00");
+    }
+
+    #[test]
+    fn subjects_come_from_the_window_tagged_by_kind() {
+        let dossier: DocumentSubject =
+            serde_json::from_value(serde_json::json!({"kind": "dossier", "reference": "D-1"}))
+                .unwrap();
+        assert_eq!(Subject::from(dossier), Subject::Dossier("D-1".into()));
+        let claim: DocumentSubject =
+            serde_json::from_value(serde_json::json!({"kind": "claim", "id": 7})).unwrap();
+        assert_eq!(Subject::from(claim), Subject::Claim(7));
+        assert!(
+            serde_json::from_value::<DocumentSubject>(serde_json::json!({"kind": "file"})).is_err()
+        );
+        assert_eq!(
+            serde_json::to_value(DocumentOrigin::Provisional).unwrap(),
+            serde_json::json!("provisional")
         );
     }
 }

@@ -7,12 +7,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use claimdesk_client::{ApiClient, Home, RetryPolicy, SearchHitKind, SessionToken};
+use claimdesk_client::{ApiClient, Home, RetryPolicy, SearchHitKind, SessionToken, Subject};
 use claimdesk_desktop::background::{self, OFFLINE_PROBE};
 use claimdesk_desktop::desktop::{Desktop, Events, SettingsFile};
 use claimdesk_desktop::error::CommandResult;
+use claimdesk_desktop::save;
 use claimdesk_desktop::settings::{Language, Settings};
-use claimdesk_desktop::views::{SyncProgress, SyncReport, SyncState};
+use claimdesk_desktop::views::{DocumentOrigin, SyncProgress, SyncReport, SyncState};
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
 use tempfile::TempDir;
@@ -281,4 +282,95 @@ async fn settings_are_checked_kept_and_the_environment_server_wins() {
     });
     assert_eq!(refused.unwrap_err().code.as_str(), "validation_failed");
     assert_eq!(shell.desktop.settings().sync_interval_minutes, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statements_ribs_and_attestations_are_shown_and_saved_where_chosen() {
+    let mut server = TestServer::start_demo().await;
+    let token = server.token_for(demo::DEBTORS[0]).await;
+    let api = ApiClient::new(&server.base_url)
+        .unwrap()
+        .with_token(SessionToken::new(token));
+    let dossiers = api.dossiers().await.unwrap();
+    let owing = dossiers.iter().find(|d| !d.balance.is_zero()).unwrap();
+    let settled = dossiers.iter().find(|d| d.balance.is_zero()).unwrap();
+
+    let shell = shell(None).await;
+    shell
+        .desktop
+        .login(&server.base_url, demo::DEBTORS[0], demo::PASSWORD)
+        .await
+        .unwrap();
+    shell.desktop.sync().await.unwrap();
+    let subject = Subject::Dossier(owing.reference.clone());
+
+    let shown = shell.desktop.statement(&subject, None).await.unwrap();
+    assert_eq!(shown.origin, DocumentOrigin::Server);
+    assert!(!shown.statement.provisional);
+    assert!(!shown.statement.lines.is_empty());
+    assert!(
+        shown
+            .statement
+            .lines
+            .iter()
+            .all(|l| !l.explanation.rule.is_empty() || !l.explanation.text.is_empty())
+    );
+    let earlier = shown.statement.as_of - chrono::Days::new(30);
+    let then = shell
+        .desktop
+        .statement(&subject, Some(earlier))
+        .await
+        .unwrap();
+    assert_eq!(then.statement.as_of, earlier);
+
+    let rib = shell.desktop.rib(&subject).await.unwrap();
+    assert_eq!(rib.rib.iban, owing.rib.iban);
+    assert_eq!(rib.iban_grouped.replace(' ', ""), owing.rib.iban);
+    assert!(rib.iban_grouped.split(' ').all(|g| g.len() <= 4));
+
+    let folder = tempfile::tempdir().unwrap();
+    let pdf = shell
+        .desktop
+        .statement_pdf(&subject, Some(earlier))
+        .await
+        .unwrap();
+    let path = save::save_in(folder.path(), &pdf).unwrap();
+    assert_eq!(path, folder.path().join(&pdf.filename));
+    let written = std::fs::read(&path).unwrap();
+    assert!(written.starts_with(b"%PDF"));
+    assert_eq!(written, pdf.bytes);
+    let rib_pdf = shell.desktop.rib_pdf(&subject).await.unwrap();
+    assert!(
+        std::fs::read(save::save_in(folder.path(), &rib_pdf).unwrap())
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
+
+    let refused = shell
+        .desktop
+        .attestation_pdf(&owing.reference)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code.as_str(), "balance_not_zero");
+    let attestation = shell
+        .desktop
+        .attestation_pdf(&settled.reference)
+        .await
+        .unwrap();
+    assert!(attestation.bytes.starts_with(b"%PDF"));
+
+    // Offline: the copy fetched earlier, said to be one.
+    server.stop().await;
+    let cached = shell.desktop.statement(&subject, None).await.unwrap();
+    assert_eq!(cached.origin, DocumentOrigin::Cache);
+    assert_eq!(cached.statement, shown.statement);
+    // Never fetched at that date: computed here, and marked so.
+    let other = shown.statement.as_of - chrono::Days::new(3);
+    let provisional = shell
+        .desktop
+        .statement(&subject, Some(other))
+        .await
+        .unwrap();
+    assert_eq!(provisional.origin, DocumentOrigin::Provisional);
+    assert!(provisional.statement.provisional);
 }

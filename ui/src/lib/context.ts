@@ -17,6 +17,11 @@ export function provideApp(state: AppState): void {
   setContext(KEY, state);
 }
 
+/** The context `mount` takes to render one screen alone, as in tests. */
+export function appContext(state: AppState): Map<unknown, unknown> {
+  return new Map([[KEY, state]]);
+}
+
 export function useApp(): AppState {
   const state = getContext<AppState | undefined>(KEY);
   if (!state) throw new Error('useApp() outside App.svelte');

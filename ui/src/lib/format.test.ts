@@ -149,3 +149,18 @@ describe('other formats', () => {
     expect(formatSeconds(40, 'en')).toBe('0.0');
   });
 });
+
+describe('identifiers by four', () => {
+  it('groups an IBAN and an RF reference as printed, whatever the spacing', async () => {
+    const { groupByFour } = await import('./format');
+    expect(groupByFour('FR7630006000011234567890189')).toBe('FR76 3000 6000 0112 3456 7890 189');
+    expect(groupByFour('RF18 5390 0754 7034')).toBe('RF18 5390 0754 7034');
+    expect(groupByFour('')).toBe('');
+  });
+
+  it('takes today from the local calendar', async () => {
+    const { localToday } = await import('./format');
+    expect(localToday(new Date(2026, 10, 21, 23, 59))).toBe('2026-11-21');
+    expect(localToday(new Date(2026, 0, 2, 0, 1))).toBe('2026-01-02');
+  });
+});

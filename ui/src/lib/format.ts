@@ -94,6 +94,17 @@ export function formatSiren(siren: string): string {
   return /^\d{9}$/.test(siren) ? `${siren.slice(0, 3)} ${siren.slice(3, 6)} ${siren.slice(6)}` : siren;
 }
 
+/** "FR76 3000 6000 0112 …": an IBAN or RF reference by groups of four, as printed. */
+export function groupByFour(identifier: string): string {
+  const compact = identifier.replace(/\s+/g, '');
+  return (compact.match(/.{1,4}/g) ?? []).join(' ');
+}
+
+/** Today on this machine's calendar, "YYYY-MM-DD" (not UTC's, which is a day off at night). */
+export function localToday(now: Date = new Date()): NaiveDate {
+  return `${now.getFullYear()}-${pad2(now.getMonth() + 1)}-${pad2(now.getDate())}`;
+}
+
 /** Seconds with one decimal from milliseconds: 1530 -> "1,5" / "1.5". */
 export function formatSeconds(ms: number, lang: Language): string {
   const tenths = Math.round(ms / 100);

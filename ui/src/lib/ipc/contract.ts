@@ -3,13 +3,17 @@
 import type {
   ActivateArgs,
   AppStatus,
+  DocumentSubject,
   DossierDetail,
   DossierSummary,
   LoginArgs,
+  NaiveDate,
   ProcedureDetail,
   ProcedureSummary,
+  RibView,
   SearchHit,
   Settings,
+  StatementView,
   SyncProgress,
   SyncReport,
   SyncState,
@@ -43,6 +47,16 @@ export interface Ipc {
   search(query: string, limit: number): Promise<SearchHit[]>;
   getSettings(): Promise<Settings>;
   setSettings(settings: Settings): Promise<Settings>;
+  /** The statement at `date`; null: today for a dossier, as declared for a claim. */
+  statement(subject: DocumentSubject, date: NaiveDate | null): Promise<StatementView>;
+  rib(subject: DocumentSubject): Promise<RibView>;
+  /**
+   * Each `save...` asks the user where to save in the native dialog, writes the PDF
+   * there, and answers the path written, or null when the user cancelled.
+   */
+  saveStatementPdf(subject: DocumentSubject, date: NaiveDate | null): Promise<string | null>;
+  saveRibPdf(subject: DocumentSubject): Promise<string | null>;
+  saveAttestationPdf(reference: string): Promise<string | null>;
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten>;
   onSyncState(handler: (state: SyncState) => void): Promise<Unlisten>;
   onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten>;

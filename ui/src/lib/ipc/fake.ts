@@ -2,20 +2,27 @@
 // browser. It keeps the shell's contract: rejections are `CommandError`s, events are
 // delivered to every listener.
 
-import { sumMoney } from '../format';
+import { centsToMoney, groupByFour, localToday, parseCents, sumMoney } from '../format';
 import type {
   AppStatus,
   Claim,
   CommandError,
+  DocumentSubject,
   Dossier,
   DossierDetail,
+  Explanation,
   DossierSummary,
   Installment,
+  Money,
+  NaiveDate,
   Procedure,
   ProcedureDetail,
   ProcedureSummary,
+  RibView,
   SearchHit,
   Settings,
+  Statement,
+  StatementView,
   SyncProgress,
   SyncReport,
   SyncState,
@@ -62,6 +69,76 @@ export function emptyStatus(): AppStatus {
   };
 }
 
+/** The explanation of a line that has no rate: its rule and a sentence. */
+function explained(rule: string, text: string): Explanation {
+  return { basis: null, rate: null, from: null, to: null, days: null, rule, text };
+}
+
+/**
+ * A small statement of `balance` at `asOf`: principal, legal interest, a payment, each
+ * line explained. Made up for tests and the preview; the real ones come from the server.
+ */
+export function sampleStatement(balance: Money, asOf: NaiveDate): Statement {
+  const total = parseCents(balance) ?? 0n;
+  const interest = total > 0n ? total / 50n : 0n;
+  const payment = total > 0n ? total / 10n : 0n;
+  const principal = total - interest + payment;
+  const money = centsToMoney;
+  const lines: Statement['lines'] = [
+    {
+      date: '2025-01-15',
+      kind: 'principal',
+      label: 'Facture n° 2025-014',
+      amount: money(principal),
+      balance: money(principal),
+      explanation: explained('C. civ. 1103', 'Facture échue le 15/01/2025, non réglée.'),
+    },
+    {
+      date: asOf,
+      kind: 'legal_interest',
+      label: 'Intérêts au taux légal',
+      amount: money(interest),
+      balance: money(principal + interest),
+      explanation: {
+        basis: money(principal),
+        rate: '6.65',
+        from: '2025-01-15',
+        to: asOf,
+        days: 120,
+        rule: 'C. mon. fin. L313-2',
+        text: `${money(principal)} € × 6,65 % × 120 / 365`,
+      },
+    },
+    {
+      date: '2025-06-30',
+      kind: 'payment',
+      label: 'Règlement reçu',
+      amount: money(-payment),
+      balance: money(total),
+      explanation: explained('C. civ. 1343-1', 'Imputé sur les intérêts, puis sur le principal.'),
+    },
+  ];
+  return {
+    as_of: asOf,
+    declared_claim: false,
+    judgment_date: null,
+    lines: total === 0n ? [] : lines,
+    breakdown: {
+      principal: money(total - interest),
+      interest: money(interest),
+      penalties: '0.00',
+      fees: '0.00',
+      to_fall_due: '0.00',
+      credit: '0.00',
+    },
+    total: money(total),
+    to_fall_due: [],
+    running_interest: null,
+    notes: [],
+    provisional: false,
+  };
+}
+
 type Listeners = {
   progress: Set<(p: SyncProgress) => void>;
   state: Set<(s: SyncState) => void>;
@@ -86,6 +163,12 @@ export class FakeIpc implements Ipc {
   searchHandler: ((query: string, limit: number) => Promise<SearchHit[]>) | null = null;
   /** Replaces the built-in sync, which answers at once with an empty report. */
   syncHandler: (() => Promise<SyncReport>) | null = null;
+  /** Replaces the built-in statement, made from the dossier's balance. */
+  statementHandler: ((subject: DocumentSubject, date: NaiveDate | null) => StatementView) | null = null;
+  /** Where the save commands put files: answered as the path, or null (cancelled). */
+  saveFolder: string | null = '/home/demo/Documents';
+  /** The file names saved, in order. */
+  saved: string[] = [];
 
   private readonly listeners: Listeners = {
     progress: new Set(),
@@ -308,6 +391,88 @@ export class FakeIpc implements Ipc {
       this.settings = clone(settings);
       this.status.server_url = settings.server_url;
       return this.settings;
+    });
+  }
+
+  private dossierOf(subject: DocumentSubject): Dossier {
+    const reference =
+      subject.kind === 'dossier'
+        ? subject.reference
+        : this.data.claims.find((c) => c.id === subject.id)?.dossier_reference;
+    const dossier = this.data.dossiers.find((d) => d.reference === reference);
+    if (dossier) return dossier;
+    const claim = subject.kind === 'claim' ? this.data.claims.find((c) => c.id === subject.id) : undefined;
+    if (!claim) throw { code: 'not_found', message: 'no such dossier or claim' } satisfies CommandError;
+    // A claim without a dossier of this user's: enough of one for its documents.
+    return {
+      reference: claim.dossier_reference,
+      balance: claim.declared.total,
+      rib: {
+        dossier_reference: claim.dossier_reference,
+        holder: claim.servicing_entity,
+        iban: 'FR7630006000011234567890189',
+        bic: 'AGRIFRPP',
+        bank_name: 'Crédit Agricole',
+        rf_reference: 'RF18539007547034',
+      },
+    } as Dossier;
+  }
+
+  private save(filename: string): string | null {
+    if (this.saveFolder === null) return null;
+    this.saved.push(filename);
+    return `${this.saveFolder}/${filename}`;
+  }
+
+  statement(subject: DocumentSubject, date: NaiveDate | null): Promise<StatementView> {
+    return this.answer('statement', { subject, date }, () => {
+      this.requireUser();
+      if (this.statementHandler) return this.statementHandler(subject, date);
+      const dossier = this.dossierOf(subject);
+      return {
+        statement: sampleStatement(dossier.balance, date ?? localToday()),
+        origin: this.status.online ? 'server' : 'provisional',
+        produced_at: new Date().toISOString(),
+      } satisfies StatementView;
+    });
+  }
+
+  rib(subject: DocumentSubject): Promise<RibView> {
+    return this.answer('rib', { subject }, () => {
+      this.requireUser();
+      const { rib } = this.dossierOf(subject);
+      return {
+        rib,
+        iban_grouped: groupByFour(rib.iban),
+        rf_grouped: groupByFour(rib.rf_reference),
+        origin: this.status.online ? 'server' : 'cache',
+        produced_at: new Date().toISOString(),
+      } satisfies RibView;
+    });
+  }
+
+  saveStatementPdf(subject: DocumentSubject, date: NaiveDate | null): Promise<string | null> {
+    return this.answer('saveStatementPdf', { subject, date }, () => {
+      this.requireUser();
+      const { reference } = this.dossierOf(subject);
+      return this.save(`decompte-${reference}-${date ?? localToday()}.pdf`);
+    });
+  }
+
+  saveRibPdf(subject: DocumentSubject): Promise<string | null> {
+    return this.answer('saveRibPdf', { subject }, () => {
+      this.requireUser();
+      return this.save(`rib-${this.dossierOf(subject).reference}.pdf`);
+    });
+  }
+
+  saveAttestationPdf(reference: string): Promise<string | null> {
+    return this.answer('saveAttestationPdf', { reference }, () => {
+      this.requireUser();
+      const dossier = this.dossierOf({ kind: 'dossier', reference });
+      if (parseCents(dossier.balance) !== 0n)
+        throw { code: 'balance_not_zero', message: 'the balance is not zero' } satisfies CommandError;
+      return this.save(`attestation-solde-${reference}.pdf`);
     });
   }
 

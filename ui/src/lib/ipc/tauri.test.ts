@@ -36,6 +36,11 @@ describe('TauriIpc', () => {
     await shell.search('lyon', 20);
     await shell.getSettings();
     await shell.setSettings(DEFAULT_SETTINGS);
+    await shell.statement({ kind: 'dossier', reference: 'D-1' }, '2026-11-21');
+    await shell.rib({ kind: 'claim', id: 7 });
+    await shell.saveStatementPdf({ kind: 'claim', id: 7 }, null);
+    await shell.saveRibPdf({ kind: 'dossier', reference: 'D-1' });
+    await shell.saveAttestationPdf('D-1');
     expect(invoke.mock.calls).toEqual([
       ['app_status', undefined],
       ['login', { args: { server: 'http://s', email: 'e@x.fr', password: 'pw' } }],
@@ -52,6 +57,11 @@ describe('TauriIpc', () => {
       ['search', { query: 'lyon', limit: 20 }],
       ['get_settings', undefined],
       ['set_settings', { settings: DEFAULT_SETTINGS }],
+      ['statement', { subject: { kind: 'dossier', reference: 'D-1' }, date: '2026-11-21' }],
+      ['rib', { subject: { kind: 'claim', id: 7 } }],
+      ['save_statement_pdf', { subject: { kind: 'claim', id: 7 }, date: null }],
+      ['save_rib_pdf', { subject: { kind: 'dossier', reference: 'D-1' } }],
+      ['save_attestation_pdf', { reference: 'D-1' }],
     ]);
   });
 

@@ -4,12 +4,16 @@ import { listen, type EventCallback } from '@tauri-apps/api/event';
 import { toCommandError } from '../errors';
 import type {
   AppStatus,
+  DocumentSubject,
   DossierDetail,
   DossierSummary,
+  NaiveDate,
   ProcedureDetail,
   ProcedureSummary,
+  RibView,
   SearchHit,
   Settings,
+  StatementView,
   SyncProgress,
   SyncReport,
   SyncState,
@@ -67,6 +71,21 @@ export class TauriIpc implements Ipc {
   }
   setSettings(settings: Settings): Promise<Settings> {
     return call('set_settings', { settings });
+  }
+  statement(subject: DocumentSubject, date: NaiveDate | null): Promise<StatementView> {
+    return call('statement', { subject, date });
+  }
+  rib(subject: DocumentSubject): Promise<RibView> {
+    return call('rib', { subject });
+  }
+  saveStatementPdf(subject: DocumentSubject, date: NaiveDate | null): Promise<string | null> {
+    return call('save_statement_pdf', { subject, date });
+  }
+  saveRibPdf(subject: DocumentSubject): Promise<string | null> {
+    return call('save_rib_pdf', { subject });
+  }
+  saveAttestationPdf(reference: string): Promise<string | null> {
+    return call('save_attestation_pdf', { reference });
   }
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten> {
     return on(EVENTS.progress, handler);

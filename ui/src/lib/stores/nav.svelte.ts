@@ -1,9 +1,12 @@
 // Which screen is shown, with a history for "back" (Alt+Left).
 
+import type { DocumentSubject, NaiveDate } from '../types';
+
 export type Route =
   | { name: 'home' }
   | { name: 'procedure'; id: number; claimId?: number }
   | { name: 'dossier'; reference: string }
+  | { name: 'statement'; subject: DocumentSubject; reference: string; date?: NaiveDate | null }
   | { name: 'settings' }
   | { name: 'about' };
 
