@@ -29,7 +29,7 @@ server_pid=$!
 for _ in $(seq 1 100); do curl -fs "$URL/v1/health" >/dev/null && break; sleep 0.1; done
 printf '%s\n' "$PASSWORD" | "$CLI" --home "$work/client" --server "$URL" login --email "$EMAIL" --password-stdin >/dev/null
 "$CLI" --home "$work/client" sync >/dev/null 2>&1
-procedure=$("$CLI" --home "$work/client" procedures --json | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+procedure=$("$CLI" --home "$work/client" procedures --json | grep -o '"id": *[0-9]*' | head -1 | grep -o '[0-9]*$')
 t0=$(now)
 "$CLI" --home "$work/client" export --procedure "$procedure" --out "$work/export" >"$work/export.out" 2>/dev/null
 export_s=$(secs "$t0" "$(now)")
