@@ -2,6 +2,7 @@
 //! The sync feed and the read endpoints carry exactly these shapes.
 
 use chrono::NaiveDate;
+use claimdesk_domain::procedure::ProcedureDeadlines;
 use claimdesk_domain::statement::Ledger;
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,8 @@ pub struct Procedure {
     pub juge_commissaire: Option<String>,
     /// End of the plan, when one was adopted.
     pub plan_end_date: Option<NaiveDate>,
+    /// Every deadline the procedure shows, once the date it runs from is known.
+    pub deadlines: ProcedureDeadlines,
 }
 
 /// The amounts of a declaration of claim (L622-25).

@@ -1,6 +1,7 @@
 -- What statements, RIBs and attestations are made from, and the documents
 -- downloaded for offline use.
 
+ALTER TABLE procedures ADD COLUMN deadlines TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE dossiers ADD COLUMN judgment_date TEXT;
 ALTER TABLE dossiers ADD COLUMN servicer TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE dossiers ADD COLUMN rib TEXT NOT NULL DEFAULT '{}';

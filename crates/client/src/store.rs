@@ -51,6 +51,7 @@ const PROCEDURE_COLUMNS: &[&str] = &[
     "administrateur",
     "juge_commissaire",
     "plan_end_date",
+    "deadlines",
 ];
 
 const CLAIM_COLUMNS: &[&str] = &[
@@ -938,6 +939,7 @@ fn bind_procedure<'q>(query: Query<'q>, p: &'q Procedure) -> Query<'q> {
         .bind(&p.administrateur)
         .bind(&p.juge_commissaire)
         .bind(p.plan_end_date)
+        .bind(to_json(&p.deadlines))
 }
 
 fn bind_claim<'q>(query: Query<'q>, c: &'q Claim) -> Query<'q> {
@@ -1054,6 +1056,7 @@ fn procedure_from_row(row: &SqliteRow) -> Result<Procedure> {
         administrateur: row.try_get("administrateur")?,
         juge_commissaire: row.try_get("juge_commissaire")?,
         plan_end_date: row.try_get("plan_end_date")?,
+        deadlines: from_json(row, "deadlines")?,
     })
 }
 

@@ -41,6 +41,7 @@ fn procedure(id: i64, name: &str, siren: &str, tribunal: &str) -> Change {
             administrateur: None,
             juge_commissaire: None,
             plan_end_date: None,
+            deadlines: Default::default(),
         }),
     }
 }

@@ -156,7 +156,7 @@ pub fn plan_duration_ok(adopted_on: NaiveDate, ends_on: NaiveDate) -> bool {
 }
 
 /// The deadlines a procedure shows, each known once the date it runs from is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProcedureDeadlines {

@@ -25,5 +25,9 @@ CREATE TABLE received_payments (
 );
 CREATE INDEX received_payments_dossier ON received_payments (dossier_id, received_on);
 
+-- What a procedure's deadlines run from, besides the BODACC publication.
+ALTER TABLE procedures ADD COLUMN claims_list_date DATE;
+ALTER TABLE procedures ADD COLUMN plan_adopted_on DATE;
+
 -- The part of the dossier's ledger a claim declares (NULL: the whole ledger).
 ALTER TABLE claims ADD COLUMN ledger TEXT;

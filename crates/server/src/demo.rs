@@ -652,6 +652,12 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
                 administrateur,
                 juge_commissaire: Some(JUGES[g.rng.gen_range(0..JUGES.len())]),
                 plan_end_date: plan_end,
+                // The list of claims is published once the mandataire has
+                // verified them, some six months after the BODACC notice.
+                claims_list_date: (stage != ProcedureStage::Observation)
+                    .then(|| add_months(bodacc, 6))
+                    .filter(|d| *d <= as_of()),
+                plan_adopted_on: plan.map(|(adoption, _)| adoption),
             },
         )
         .await?;

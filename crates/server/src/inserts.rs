@@ -90,13 +90,17 @@ pub(crate) struct NewProcedure<'a> {
     pub administrateur: Option<&'a str>,
     pub juge_commissaire: Option<&'a str>,
     pub plan_end_date: Option<NaiveDate>,
+    /// Publication of the list of claims (the objection deadline runs from it).
+    pub claims_list_date: Option<NaiveDate>,
+    pub plan_adopted_on: Option<NaiveDate>,
 }
 
 pub(crate) async fn procedure(conn: &mut SqliteConnection, p: &NewProcedure<'_>) -> AppResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO procedures (company_id, etude_id, kind, stage, tribunal, judgment_date, \
-         bodacc_date, mandataire, administrateur, juge_commissaire, plan_end_date) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         bodacc_date, mandataire, administrateur, juge_commissaire, plan_end_date, \
+         claims_list_date, plan_adopted_on) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(p.company_id)
     .bind(p.etude_id)
@@ -109,6 +113,8 @@ pub(crate) async fn procedure(conn: &mut SqliteConnection, p: &NewProcedure<'_>)
     .bind(p.administrateur)
     .bind(p.juge_commissaire)
     .bind(p.plan_end_date)
+    .bind(p.claims_list_date)
+    .bind(p.plan_adopted_on)
     .fetch_one(&mut *conn)
     .await?;
     changes::append(

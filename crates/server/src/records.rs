@@ -17,7 +17,7 @@ use claimdesk_api::records::{
     Procedure,
 };
 use claimdesk_domain::ident::RfReference;
-use claimdesk_domain::procedure::declaration_deadline;
+use claimdesk_domain::procedure::{ProcedureDeadlines, declaration_deadline};
 use claimdesk_domain::statement::{Ledger, Payment};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
 use serde::Deserialize;
@@ -235,13 +235,18 @@ struct ProcedureRow<'a> {
     rcs: String,
     legal_form: String,
     address: String,
+    #[serde(borrow)]
+    claims_list_date: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    plan_adopted_on: Option<Cow<'a, str>>,
 }
 
 const PROCEDURE: Shape = Shape {
     kind: "procedure",
     columns: "p.id, p.kind, p.stage, p.tribunal, p.judgment_date, p.bodacc_date, \
               p.mandataire, p.administrateur, p.juge_commissaire, p.plan_end_date, e.name, \
-              co.name, co.siren, co.rcs, co.legal_form, co.address",
+              co.name, co.siren, co.rcs, co.legal_form, co.address, p.claims_list_date, \
+              p.plan_adopted_on",
     from: "FROM procedures p \
            JOIN companies co ON co.id = p.company_id \
            JOIN etudes e ON e.id = p.etude_id",
@@ -273,6 +278,14 @@ fn procedure(row: ProcedureRow<'_>) -> AppResult<Procedure> {
         administrateur: row.administrateur,
         juge_commissaire: row.juge_commissaire,
         plan_end_date: opt_date("procedures.plan_end_date", row.plan_end_date.as_deref())?,
+        deadlines: ProcedureDeadlines::compute(
+            bodacc_date,
+            opt_date(
+                "procedures.claims_list_date",
+                row.claims_list_date.as_deref(),
+            )?,
+            opt_date("procedures.plan_adopted_on", row.plan_adopted_on.as_deref())?,
+        ),
     })
 }
 

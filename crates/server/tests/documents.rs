@@ -296,3 +296,39 @@ async fn bad_dates_and_formats_are_refused_clearly() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.body["total"], "0.00");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn procedures_show_their_deadlines() {
+    use claimdesk_api::records::Procedure;
+    use claimdesk_domain::calendar::add_months;
+    let h = Harness::demo().await;
+    let t = h.token(demo::ETUDE_USER).await;
+    let procedures: Vec<Procedure> =
+        serde_json::from_value(h.get(routes::PROCEDURES, &t).await.body).unwrap();
+    let mut objections = 0;
+    let mut plans = 0;
+    for p in &procedures {
+        let bodacc = p.bodacc_date.expect("demo procedures are published");
+        assert_eq!(p.deadlines.declaration, p.declaration_deadline);
+        assert_eq!(
+            p.deadlines.declaration_outside_metropole,
+            Some(add_months(bodacc, 4))
+        );
+        assert_eq!(
+            p.deadlines.relief_from_foreclosure,
+            Some(add_months(bodacc, 6))
+        );
+        if let Some(objection) = p.deadlines.claims_list_objection {
+            objections += 1;
+            assert!(objection > add_months(bodacc, 6));
+        }
+        if let Some(latest) = p.deadlines.latest_plan_end {
+            plans += 1;
+            assert!(p.plan_end_date.is_some_and(|end| end <= latest), "{p:?}");
+        }
+    }
+    assert!(
+        objections > 0 && plans > 0,
+        "{objections} objections, {plans} plans"
+    );
+}

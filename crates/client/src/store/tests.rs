@@ -41,6 +41,7 @@ fn procedure(id: i64) -> Procedure {
         administrateur: None,
         juge_commissaire: Some("M. Durand".into()),
         plan_end_date: None,
+        deadlines: Default::default(),
     }
 }
 
