@@ -149,6 +149,7 @@ describe('search as you type', () => {
         administrateur: null,
         juge_commissaire: null,
         plan_end_date: null,
+        deadlines: { declaration: null, declaration_outside_metropole: null, relief_from_foreclosure: null, claims_list_objection: null, latest_plan_end: null },
       },
     ];
     const search = new SearchController(fake, { debounceMs: 10 });

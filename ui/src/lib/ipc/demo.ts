@@ -143,6 +143,13 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
       administrateur: kind.startsWith('Liquidation') ? null : 'Me Paul Durand',
       juge_commissaire: 'M. Jean Lefèvre',
       plan_end_date: null,
+      deadlines: {
+        declaration: isoDate(base, judgment + 12 + 61),
+        declaration_outside_metropole: isoDate(base, judgment + 12 + 122),
+        relief_from_foreclosure: isoDate(base, judgment + 12 + 183),
+        claims_list_objection: null,
+        latest_plan_end: null,
+      },
     });
   }
   const claims: Claim[] = [];
