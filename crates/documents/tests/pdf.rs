@@ -133,7 +133,7 @@ fn statement_shows_every_amount_in_french_format() {
             "Principal — Facture F-2024-001",
             "Intérêts au taux légal du 01/06/2024 au 30/06/2024",
             "Taux légal 2024 S2 (C. monét. fin. L313-2) · 10 000,00 € × 4,92 % × 62 j / 365 = 83,57 €",
-            "Exigible le 31/05/2024",
+            "Livraison du 01/04/2024 — exigible le 31/05/2024",
             "Sommes réclamées par nature (CPCE art. R124-4)",
             "Clause pénale et indemnités forfaitaires de recouvrement",
             "Aucun règlement n'a été reçu à cette date.",

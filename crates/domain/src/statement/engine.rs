@@ -361,7 +361,7 @@ impl<'a> Walk<'a> {
             self.push(
                 day,
                 LineKind::Principal,
-                format!("{kind_fr} {} — {}", debt.reference, debt.label),
+                format!("{kind_fr} {}", debt.reference),
                 debt.amount,
                 Explanation {
                     basis: None,
@@ -370,7 +370,7 @@ impl<'a> Walk<'a> {
                     to: None,
                     days: None,
                     rule: format!("{kind_fr} du {}", french_date(debt.issued_on)),
-                    text: format!("Exigible le {}", french_date(debt.due_on)),
+                    text: format!("{} — exigible le {}", debt.label, french_date(debt.due_on)),
                 },
             );
         }
