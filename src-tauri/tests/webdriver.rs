@@ -6,7 +6,9 @@
 //! TAURI_DRIVER), and the app built with `--features custom-protocol`, which
 //! this test requires (the app's path in CLAIMDESK_DESKTOP_BIN, else the one
 //! cargo built, target/debug/claimdesk-desktop). `make test-desktop` does all
-//! of that. Screenshots go to `screenshots/`.
+//! of that. Screenshots go to `screenshots/`. Downloads are saved in a
+//! temporary folder through `CLAIMDESK_SAVE_DIR`, which stands in for the
+//! native save dialog.
 //!
 //! Without a display or without tauri-driver the test fails and says why,
 //! rather than passing without having run.
@@ -17,7 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
+use claimdesk_api::routes;
 use claimdesk_client::{ApiClient, SessionToken};
+use claimdesk_domain::statement::Statement;
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
 use fantoccini::elements::Element;
@@ -57,7 +61,7 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(home: &Path, server: &str, log: &Path) -> Result<Driver> {
+    fn start(home: &Path, server: &str, save_dir: &Path, log: &Path) -> Result<Driver> {
         let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
         let port = free_port();
         let native_port = free_port();
@@ -69,6 +73,7 @@ impl Driver {
             // The app inherits these through WebKitWebDriver.
             .env("CLAIMDESK_HOME", home)
             .env("CLAIMDESK_SERVER", server)
+            .env(claimdesk_desktop::save::SAVE_DIR_ENV, save_dir)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
@@ -225,11 +230,15 @@ async fn the_app_signs_in_lists_searches_translates_and_survives_the_server_goin
 
     let mut server = TestServer::start_demo().await;
     let home = tempfile::tempdir().unwrap();
+    let saved = tempfile::tempdir().unwrap();
     let log = workspace_root().join("target/tauri-driver.log");
-    let driver = Driver::start(home.path(), &server.base_url, &log).unwrap();
+    let driver = Driver::start(home.path(), &server.base_url, saved.path(), &log).unwrap();
     let client = session(&driver).await.unwrap();
 
-    let outcome = scenario(&client, &mut server).await;
+    let outcome = match scenario(&client, &mut server).await {
+        Ok(()) => statement_scenario(&client, &mut server, saved.path()).await,
+        failed => failed,
+    };
     if outcome.is_err() {
         let _ = screenshot(&client, "failure").await;
     }
@@ -351,6 +360,8 @@ async fn scenario(client: &Client, server: &mut TestServer) -> Result<()> {
         ("plugin:store|load", json!({ "path": "stolen.json" })),
         ("plugin:opener|open_path", json!({ "path": "/etc/passwd" })),
         ("plugin:window|close", json!({})),
+        // The save dialog is the shell's to open, never the page's.
+        ("plugin:dialog|save", json!({ "options": {} })),
     ] {
         let script = format!(
             "window.__TAURI_INTERNALS__.invoke({}, {args})",
@@ -400,5 +411,175 @@ async fn scenario(client: &Client, server: &mut TestServer) -> Result<()> {
     })
     .await?;
     screenshot(client, "06-offline").await?;
+    Ok(())
+}
+
+/// Sets a form field as a user would and tells the page it changed (WebKit's
+/// date field takes keys in the desktop's locale order; the value is not).
+async fn set_value(client: &Client, selector: &str, value: &str) -> Result<()> {
+    client
+        .execute(
+            "const field = document.querySelector(arguments[0]);\n\
+             field.value = arguments[1];\n\
+             field.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(selector), json!(value)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// A debtor opens a dossier's statement, picks another date, saves the PDF
+/// (into CLAIMDESK_SAVE_DIR, as the dialog would) and reads the RIB.
+async fn statement_scenario(client: &Client, server: &mut TestServer, saved: &Path) -> Result<()> {
+    server.restart().await;
+    let token = server.token_for(demo::DEBTORS[0]).await;
+    let api = ApiClient::new(&server.base_url)?.with_token(SessionToken::new(token));
+    let dossiers = api.dossiers().await?;
+    let owing = dossiers
+        .iter()
+        .find(|d| !d.balance.is_zero())
+        .context("the demo debtor owes nothing")?;
+    let statement_at = |date: Option<String>| {
+        let api = api.clone();
+        let path = routes::path(routes::DOSSIER_STATEMENT, &owing.reference);
+        async move {
+            let query: Vec<(&str, &str)> = date.iter().map(|d| ("date", d.as_str())).collect();
+            api.get::<Statement>(&path, &query).await
+        }
+    };
+
+    // Back to French, the language of the figures compared below.
+    if attr(client, "[data-testid=language-switch]", "data-lang")
+        .await?
+        .as_deref()
+        == Some("en")
+    {
+        find(client, "[data-testid=language-switch]")
+            .await?
+            .click()
+            .await?;
+    }
+    find(client, "[data-testid=logout]").await?.click().await?;
+    find(client, "[data-testid=signin-title]").await?;
+    type_into(client, "[data-testid=signin-email]", demo::DEBTORS[0]).await?;
+    type_into(client, "[data-testid=signin-password]", demo::PASSWORD).await?;
+    find(client, "[data-testid=signin-submit]")
+        .await?
+        .click()
+        .await?;
+    until("listing the debtor's dossiers", || async {
+        Ok(count_attr(client, "[data-testid=dossiers-table]").await? == dossiers.len())
+    })
+    .await?;
+    let row = format!("[data-testid=dossier-row][data-id=\"{}\"]", owing.reference);
+    find(client, &row).await?.click().await?;
+    find(client, "[data-testid=dossier-statement]")
+        .await?
+        .click()
+        .await?;
+
+    // Today's statement: the server's lines and total, each line explained.
+    let today = statement_at(None).await?;
+    until("showing today's statement", || async {
+        Ok(
+            count_attr(client, "[data-testid=statement-lines]").await? == today.lines.len()
+                && attr(client, "[data-testid=statement-total]", "data-amount")
+                    .await?
+                    .as_deref()
+                    == Some(today.total.to_string().as_str()),
+        )
+    })
+    .await?;
+    let first = find(client, "[data-testid=statement-line]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        first.contains(&today.lines[0].label),
+        "the first line reads {first:?}, not {:?}",
+        today.lines[0].label
+    );
+    let explanation = find(client, "[data-testid=statement-explanation]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        explanation.contains(&today.lines[0].explanation.rule),
+        "no rule in {explanation:?}"
+    );
+    ensure!(
+        client
+            .find_all(css("[data-testid=statement-origin]"))
+            .await?
+            .is_empty(),
+        "a fresh statement is marked offline or provisional"
+    );
+    let total = find(client, "[data-testid=statement-total]")
+        .await?
+        .text()
+        .await?;
+    let spaced = |text: &str| text.replace(['\u{202f}', '\u{a0}'], " ");
+    ensure!(
+        spaced(&total) == spaced(&today.total.to_french()),
+        "the total reads {total:?}, not {}",
+        today.total.to_french()
+    );
+
+    // Another date: asked again, and the figures follow.
+    let earlier = (today.as_of - chrono::Days::new(45)).to_string();
+    let then = statement_at(Some(earlier.clone())).await?;
+    set_value(client, "[data-testid=statement-date]", &earlier).await?;
+    until("showing the statement at the date picked", || async {
+        Ok(attr(client, "[data-testid=statement-lines]", "data-as-of")
+            .await?
+            .as_deref()
+            == Some(earlier.as_str())
+            && attr(client, "[data-testid=statement-total]", "data-amount")
+                .await?
+                .as_deref()
+                == Some(then.total.to_string().as_str()))
+    })
+    .await?;
+
+    // The PDF, saved where the dialog would have put it.
+    find(client, "[data-testid=statement-download]")
+        .await?
+        .click()
+        .await?;
+    let confirmation = find(client, "[data-testid=statement-saved]")
+        .await?
+        .text()
+        .await?;
+    let pdfs: Vec<PathBuf> = std::fs::read_dir(saved)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    ensure!(pdfs.len() == 1, "saved {pdfs:?}");
+    let pdf = &pdfs[0];
+    let name = pdf.file_name().unwrap().to_string_lossy().into_owned();
+    ensure!(
+        name.ends_with(".pdf") && name.contains(&owing.reference) && name.contains(&earlier),
+        "saved as {name}"
+    );
+    ensure!(
+        confirmation.contains(&name),
+        "the confirmation {confirmation:?} does not name {name}"
+    );
+    let bytes = std::fs::read(pdf)?;
+    ensure!(bytes.starts_with(b"%PDF"), "{name} is not a PDF");
+
+    // The RIB, grouped by four, and its copy button.
+    let iban = find(client, "[data-testid=rib-iban]").await?;
+    ensure!(iban.attr("data-iban").await?.as_deref() == Some(owing.rib.iban.as_str()));
+    let grouped = iban.text().await?;
+    ensure!(
+        grouped.replace(' ', "") == owing.rib.iban && grouped.split(' ').all(|g| g.len() <= 4),
+        "the IBAN reads {grouped:?}"
+    );
+    find(client, "[data-testid=rib-copy-iban]")
+        .await?
+        .click()
+        .await?;
+    find(client, "[data-testid=rib-copied]").await?;
+    screenshot(client, "07-statement").await?;
     Ok(())
 }
