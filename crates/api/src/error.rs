@@ -34,6 +34,14 @@ pub enum ErrorCode {
     BalanceNotZero,
     /// The statement cannot be computed at that date (e.g. no legal rate known then).
     StatementUnavailable,
+    /// tus: the `Upload-Offset` sent is not where the upload stands.
+    OffsetMismatch,
+    /// tus checksum extension: the chunk, or the whole file, is not what was declared.
+    ChecksumMismatch,
+    /// The user's storage quota would be exceeded.
+    QuotaExceeded,
+    /// The upload expired or was terminated.
+    UploadGone,
     Internal,
     /// A code this client does not know (a newer server).
     #[serde(other)]
@@ -51,8 +59,10 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Conflict | ErrorCode::BalanceNotZero => 409,
-            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Conflict | ErrorCode::BalanceNotZero | ErrorCode::OffsetMismatch => 409,
+            ErrorCode::UploadGone => 410,
+            ErrorCode::ChecksumMismatch => 460,
+            ErrorCode::PayloadTooLarge | ErrorCode::QuotaExceeded => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::InvalidBody
             | ErrorCode::ValidationFailed
@@ -82,6 +92,10 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::BalanceNotZero => "balance_not_zero",
             ErrorCode::StatementUnavailable => "statement_unavailable",
+            ErrorCode::OffsetMismatch => "offset_mismatch",
+            ErrorCode::ChecksumMismatch => "checksum_mismatch",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::UploadGone => "upload_gone",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod records;
 pub mod routes;
 pub mod sync;
+pub mod uploads;
 
 pub use claimdesk_domain as domain;
 pub use error::{ErrorBody, ErrorCode};

@@ -26,6 +26,14 @@ pub const DOSSIER_ATTESTATION: &str = "/v1/dossiers/{reference}/attestation";
 pub const CLAIM_STATEMENT: &str = "/v1/claims/{id}/statement";
 pub const CLAIM_RIB: &str = "/v1/claims/{id}/rib";
 
+pub const UPLOADS: &str = "/v1/uploads";
+pub const UPLOAD: &str = "/v1/uploads/{id}";
+pub const DOCUMENTS: &str = "/v1/documents";
+pub const DOCUMENT: &str = "/v1/documents/{id}";
+pub const DOCUMENT_CONTENT: &str = "/v1/documents/{id}/content";
+pub const DOSSIER_DOCUMENTS: &str = "/v1/dossiers/{reference}/documents";
+pub const PROCEDURE_DOCUMENTS: &str = "/v1/procedures/{id}/documents";
+
 pub const ADMIN_CLAIMS: &str = "/v1/admin/claims";
 pub const ADMIN_CLAIM: &str = "/v1/admin/claims/{id}";
 pub const ADMIN_CLAIM_DECISION: &str = "/v1/admin/claims/{id}/decision";

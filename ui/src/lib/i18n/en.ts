@@ -273,6 +273,10 @@ export const en: Catalogue = {
   'error.conflict': 'This item was changed in the meantime. Sync, then try again.',
   'error.balance_not_zero': 'This dossier still owes money: the attestation of settlement comes once it is paid in full.',
   'error.statement_unavailable': 'No statement can be computed at that date.',
+  'error.offset_mismatch': 'The upload and the server disagree on how much was sent; it will resume from the server.',
+  'error.checksum_mismatch': 'The file arrived damaged or changed since it was added. Add it again.',
+  'error.quota_exceeded': 'Your storage space is full. Remove documents or contact your manager.',
+  'error.upload_gone': 'This upload expired or was cancelled. Add the file again.',
   'error.internal': 'The server ran into a problem. Try again in a few minutes.',
   'error.unknown': 'Something unexpected went wrong. Try again; if it keeps happening, contact support.',
   'error.offline':

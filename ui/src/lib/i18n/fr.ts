@@ -279,6 +279,10 @@ export const fr = {
   'error.conflict': 'Cet élément a été modifié entre-temps. Synchronisez, puis réessayez.',
   'error.balance_not_zero': 'Ce dossier n’est pas soldé : l’attestation de solde est délivrée une fois la dette entièrement payée.',
   'error.statement_unavailable': 'Aucun décompte ne peut être calculé à cette date.',
+  'error.offset_mismatch': 'L’envoi et le serveur ne sont pas d’accord sur ce qui a été transmis ; l’envoi reprendra là où le serveur en est.',
+  'error.checksum_mismatch': 'Le fichier est arrivé abîmé ou a changé depuis son ajout. Ajoutez-le de nouveau.',
+  'error.quota_exceeded': 'Votre espace de stockage est plein. Supprimez des documents ou contactez votre gestionnaire.',
+  'error.upload_gone': 'Cet envoi a expiré ou a été annulé. Ajoutez de nouveau le fichier.',
   'error.internal': 'Le serveur a rencontré un problème. Réessayez dans quelques minutes.',
   'error.unknown':
     'Une erreur inattendue s’est produite. Réessayez ; si elle persiste, contactez le support.',
