@@ -3,6 +3,7 @@
 
 mod export;
 mod render;
+mod upload;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -123,6 +124,47 @@ enum Command {
     },
     /// End the session on the server and forget the token.
     Logout,
+    /// Send documents to a dossier (REF) or a procedure (`procedure:ID`):
+    /// added to the outbox, then sent at once when the server can be reached.
+    Upload {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// What the documents are: proof_of_income, charges, proof_of_payment,
+        /// termination, judgment, balance_sheet, death_and_succession,
+        /// insurance_claim, sick_leave_or_job_loss, claim_evidence,
+        /// list_of_claims, distribution_plan, certificate_of_irrecoverability,
+        /// court_order, other (with --note).
+        #[arg(long, value_parser = upload::parse_category)]
+        category: claimdesk_api::uploads::DocumentCategory,
+        #[arg(long)]
+        note: Option<String>,
+        /// Combine the images (JPEG, PNG) into one PDF, a page each.
+        #[arg(long)]
+        as_pdf: bool,
+    },
+    /// Send what waits in the outbox, then list it: states, progress, errors.
+    Outbox {
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<upload::OutboxAction>,
+    },
+    /// The documents of a dossier (REF) or a procedure (`procedure:ID`).
+    Documents {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a document's content into a folder.
+    Download {
+        #[arg(value_name = "DOC")]
+        id: i64,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// `claim:ID` names a claim; anything else a dossier reference.
@@ -333,6 +375,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     None => eprintln!("offline: the server {} cannot be reached", status.server),
                 }
             }
+        }
+        Command::Upload {
+            ref reference,
+            ref files,
+            category,
+            ref note,
+            as_pdf,
+        } => {
+            check_server(&cli, &desk)?;
+            upload::upload(&mut desk, reference, files, category, note.clone(), as_pdf).await?;
+        }
+        Command::Outbox { json, ref action } => {
+            check_server(&cli, &desk)?;
+            upload::outbox(&mut desk, action.as_ref(), json).await?;
+        }
+        Command::Documents {
+            ref reference,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            upload::documents(&mut desk, reference, json).await?;
+        }
+        Command::Download { id, ref out } => {
+            check_server(&cli, &desk)?;
+            upload::download(&mut desk, id, out).await?;
         }
         Command::Logout => {
             check_server(&cli, &desk)?;

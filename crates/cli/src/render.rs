@@ -67,7 +67,7 @@ fn amount(m: Option<Money>) -> String {
     m.map(|m| m.to_french()).unwrap_or_else(|| "—".into())
 }
 
-fn table(header: &[&str], right_aligned: &[usize]) -> Table {
+pub fn table(header: &[&str], right_aligned: &[usize]) -> Table {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_HORIZONTAL_ONLY)

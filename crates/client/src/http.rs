@@ -39,7 +39,7 @@ impl RetryPolicy {
 
     /// The wait before try number `next_try` (2 for the first retry), with a
     /// little jitter so clients cut off together do not come back together.
-    fn delay(&self, next_try: u32, retry_after: Option<Duration>) -> Duration {
+    pub(crate) fn delay(&self, next_try: u32, retry_after: Option<Duration>) -> Duration {
         let doubling = self
             .base_delay
             .saturating_mul(1u32 << (next_try.saturating_sub(2)).min(16));
@@ -331,7 +331,45 @@ impl ApiClient {
         Err(api_error(status, &headers, &bytes))
     }
 
-    fn transport_error(&self, e: reqwest::Error) -> ClientError {
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// A request to `path_or_url` (a route, or an absolute address the server
+    /// gave, such as an upload's `Location`) with the bearer token, for
+    /// exchanges that are not JSON in and out (tus, file contents).
+    pub(crate) fn request(&self, method: Method, path_or_url: &str) -> reqwest::RequestBuilder {
+        let url = if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
+            path_or_url.to_owned()
+        } else {
+            format!("{}{}", self.base_url, path_or_url)
+        };
+        let request = self.http.request(method, url);
+        match &self.token {
+            Some(token) => request.bearer_auth(token.expose()),
+            None => request,
+        }
+    }
+
+    /// Sends a request built by [`ApiClient::request`], once: a failure status
+    /// becomes the typed error of its body.
+    pub(crate) async fn execute(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response> {
+        let response = request.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(|e| ClientError::Network {
+            detail: root_cause(&e),
+        })?;
+        Err(api_error(status, &headers, &bytes))
+    }
+
+    pub(crate) fn transport_error(&self, e: reqwest::Error) -> ClientError {
         if e.is_connect() {
             ClientError::Offline {
                 server: self.base_url.clone(),
@@ -366,7 +404,7 @@ fn safe_to_repeat(method: &Method, e: &ClientError) -> bool {
 
 /// reqwest's own message is generic ("error sending request"); the innermost
 /// cause says what happened (reset, closed before message completed...).
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut current = e;
     while let Some(next) = current.source() {
         current = next;

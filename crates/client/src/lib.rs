@@ -10,6 +10,8 @@ pub mod documents;
 pub mod error;
 pub mod home;
 pub mod http;
+pub mod outbox;
+pub mod photos;
 pub mod search;
 pub mod store;
 pub mod sync;
@@ -19,6 +21,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use claimdesk_api::auth::{ActivateRequest, Session, User};
 use claimdesk_api::records::{Claim, Dossier, DossierDetail, Procedure};
+use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
 use claimdesk_domain::statement::Statement;
 use serde::Serialize;
 
@@ -27,6 +30,9 @@ pub use documents::{DocumentFile, Origin, RibAnswer, StatementAnswer, Subject};
 pub use error::{ClientCode, ClientError, Code, Result};
 pub use home::{Home, Profile, SessionFacts};
 pub use http::{ApiClient, RetryPolicy};
+pub use outbox::{
+    Downloaded, OutboxError, OutboxItem, OutboxState, SendReport, SentItem, UploadProgress,
+};
 pub use search::{SearchHit, SearchHitKind};
 pub use store::{Applied, Counts, ProcedureSummary, Store};
 pub use sync::{SyncProgress, SyncReport};
@@ -303,9 +309,13 @@ impl Claimdesk {
         )?
         .with_retry(RetryPolicy::NONE);
         let online = probe.health().await.is_ok();
-        let (last_synced_at, counts) = match &self.store {
-            Some(store) => (store.last_sync().await?, store.counts().await?),
-            None => (None, Counts::default()),
+        let (last_synced_at, counts, pending_outbox) = match &self.store {
+            Some(store) => (
+                store.last_sync().await?,
+                store.counts().await?,
+                outbox::waiting_count(store).await?,
+            ),
+            None => (None, Counts::default(), 0),
         };
         Ok(Status {
             server,
@@ -313,7 +323,7 @@ impl Claimdesk {
             online,
             last_synced_at,
             counts,
-            pending_outbox: 0,
+            pending_outbox,
             session_expires_at: self.profile.session.as_ref().map(|s| s.expires_at),
             store_path: self.store.as_ref().map(|s| s.path().to_path_buf()),
         })
@@ -602,6 +612,84 @@ impl Claimdesk {
         }
     }
 
+    /// Puts documents in the outbox (copied, hashed, each with its idempotency
+    /// key) without touching the network; `as_pdf` makes one PDF of images
+    /// first. Answers the new items' ids.
+    pub async fn add_document(
+        &self,
+        attach_to: AttachTo,
+        files: &[PathBuf],
+        category: DocumentCategory,
+        note: Option<String>,
+        as_pdf: bool,
+    ) -> Result<Vec<i64>> {
+        outbox::add(self.store()?, attach_to, files, category, note, as_pdf).await
+    }
+
+    /// Every outbox item, oldest first, done and cancelled ones included.
+    pub async fn outbox(&self) -> Result<Vec<OutboxItem>> {
+        outbox::items(self.store()?).await
+    }
+
+    /// Sends what waits in the outbox. Offline, the report says so and the
+    /// items keep waiting.
+    pub async fn send_outbox(
+        &mut self,
+        mut progress: impl FnMut(UploadProgress) + Send,
+    ) -> Result<SendReport> {
+        let Some(api) = self.reachable_api().await? else {
+            let store = self.store()?;
+            return Ok(SendReport {
+                pending: outbox::waiting_count(store).await?,
+                offline: true,
+                ..SendReport::default()
+            });
+        };
+        outbox::send(&api, self.store()?, self.retry, &mut progress).await
+    }
+
+    /// A failed outbox item back to pending, for the next send.
+    pub async fn retry_outbox_item(&self, id: i64) -> Result<OutboxItem> {
+        outbox::retry(self.store()?, id).await
+    }
+
+    /// Gives up an outbox item: its upload is terminated when the server can be
+    /// reached and its local copy removed.
+    pub async fn cancel_outbox_item(&mut self, id: i64) -> Result<OutboxItem> {
+        let api = self.reachable_api().await.ok().flatten();
+        outbox::cancel(self.store()?, api.as_ref(), id).await
+    }
+
+    /// The documents of a dossier or a procedure, as the server lists them.
+    pub async fn documents(&mut self, of: &AttachTo) -> Result<Vec<Document>> {
+        let api = self
+            .reachable_api()
+            .await?
+            .ok_or_else(|| self.offline_error())?;
+        let path = match of {
+            AttachTo::Dossier { reference } => {
+                claimdesk_api::routes::path(claimdesk_api::routes::DOSSIER_DOCUMENTS, reference)
+            }
+            AttachTo::Procedure { id } => {
+                claimdesk_api::routes::path(claimdesk_api::routes::PROCEDURE_DOCUMENTS, id)
+            }
+        };
+        api.get(&path, &[]).await
+    }
+
+    /// Saves a document's content inside `dir` (never outside it, whatever its name).
+    pub async fn download_document(
+        &mut self,
+        id: i64,
+        dir: &std::path::Path,
+    ) -> Result<Downloaded> {
+        let api = self
+            .reachable_api()
+            .await?
+            .ok_or_else(|| self.offline_error())?;
+        outbox::download::download(&api, id, dir).await
+    }
+
     fn api(&self, server: &str) -> Result<ApiClient> {
         Ok(ApiClient::new(server)?.with_retry(self.retry))
     }
@@ -637,5 +725,7 @@ mod tests {
         assert_send(&desk.claims(1));
         assert_send(&desk.dossiers());
         assert_send(&desk.show("r"));
+        assert_send(&desk.send_outbox(|_| {}));
+        assert_send(&desk.cancel_outbox_item(1));
     }
 }

@@ -71,6 +71,12 @@ pub struct Config {
     pub login_failure_window: Duration,
     /// Largest sync page a client may ask for.
     pub max_sync_page: u32,
+    /// Largest file an upload may declare (`Tus-Max-Size`).
+    pub max_upload_bytes: u64,
+    /// Bytes a user may hold in uploads and the documents made from them.
+    pub user_quota_bytes: u64,
+    /// An upload unfinished this long after its creation is removed.
+    pub upload_expiry: Duration,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -86,6 +92,9 @@ impl Config {
             login_failures_per_address: 30,
             login_failure_window: Duration::from_secs(15 * 60),
             max_sync_page: claimdesk_api::sync::MAX_PAGE,
+            max_upload_bytes: claimdesk_api::uploads::DEFAULT_MAX_UPLOAD_BYTES,
+            user_quota_bytes: 2 * 1024 * 1024 * 1024,
+            upload_expiry: Duration::from_secs(24 * 3600),
             clock: Arc::new(SystemClock),
         }
     }
@@ -93,6 +102,16 @@ impl Config {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Config {
         self.clock = clock;
         self
+    }
+
+    /// Part files of uploads in progress.
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+
+    /// Finished files, content-addressed.
+    pub fn documents_dir(&self) -> PathBuf {
+        self.data_dir.join("documents")
     }
 
     pub fn database_path(&self) -> PathBuf {

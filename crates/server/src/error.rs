@@ -15,6 +15,18 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("the body is larger than the 1 MiB allowed")]
     PayloadTooLarge,
+    #[error("the file is {size} bytes; the largest accepted is {limit} bytes ({} MiB)", limit / (1024 * 1024))]
+    FileTooLarge { size: u64, limit: u64 },
+    #[error("{0}")]
+    UnsupportedType(String),
+    #[error("{0}")]
+    OffsetMismatch(String),
+    #[error("{0}")]
+    ChecksumMismatch(String),
+    #[error("{0}")]
+    QuotaExceeded(String),
+    #[error("this upload expired or was terminated; start a new one")]
+    UploadGone,
     #[error("{0}")]
     Validation(String),
     #[error("sign in first: no valid session token was sent")]
@@ -61,6 +73,12 @@ impl AppError {
             AppError::InvalidBody(_) => ErrorCode::InvalidBody,
             AppError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             AppError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            AppError::FileTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            AppError::UnsupportedType(_) => ErrorCode::UnsupportedMediaType,
+            AppError::OffsetMismatch(_) => ErrorCode::OffsetMismatch,
+            AppError::ChecksumMismatch(_) => ErrorCode::ChecksumMismatch,
+            AppError::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
+            AppError::UploadGone => ErrorCode::UploadGone,
             AppError::Validation(_) => ErrorCode::ValidationFailed,
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::InvalidCredentials => ErrorCode::InvalidCredentials,

@@ -25,6 +25,7 @@ mod config;
 mod db;
 pub mod demo;
 mod demo_ledgers;
+mod documents;
 mod error;
 mod extract;
 mod feed;
@@ -36,6 +37,7 @@ mod routes;
 pub mod seed;
 mod statements;
 pub mod testing;
+mod uploads;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -60,6 +62,7 @@ pub(crate) struct AppState {
     pub(crate) limiter: Arc<LoginLimiter>,
     /// Identifies this database in sync cursors.
     pub(crate) instance: Arc<str>,
+    pub(crate) upload_writers: Arc<uploads::Writers>,
     dummy_hash: Arc<OnceCell<String>>,
 }
 
@@ -101,6 +104,7 @@ impl App {
                 config: Arc::new(config),
                 limiter: Arc::new(LoginLimiter::default()),
                 instance: instance.into(),
+                upload_writers: Arc::new(uploads::Writers::default()),
                 dummy_hash: Arc::new(OnceCell::new()),
             },
         })
@@ -120,7 +124,9 @@ impl App {
     /// Loads the demo data set unless it is already there. Returns whether
     /// it was loaded by this call.
     pub async fn load_demo(&self) -> Result<bool, AppError> {
-        demo::load(&self.state.db).await
+        let loaded = demo::load(&self.state.db).await?;
+        documents::load_demo(&self.state.db, &self.state.config).await?;
+        Ok(loaded)
     }
 
     /// Writes a large deterministic data set for benchmarks.

@@ -57,6 +57,11 @@ impl Modify for BearerAuth {
         routes::documents::dossier_rib,
         routes::documents::claim_rib,
         routes::documents::dossier_attestation,
+        routes::uploads::create_document,
+        routes::uploads::document,
+        routes::uploads::document_content,
+        routes::uploads::dossier_documents,
+        routes::uploads::procedure_documents,
         routes::admin::add_claim,
         routes::admin::delete_claim,
         routes::admin::decide_claim,
@@ -73,6 +78,7 @@ impl Modify for BearerAuth {
         (name = "sync", description = "The change feed clients replicate"),
         (name = "records", description = "Procedures, claims and dossiers the user sees"),
         (name = "documents", description = "Statements, RIBs and attestations de solde, as JSON or PDF"),
+        (name = "uploads", description = "Documents exchanged with the agency: created from tus 1.0 uploads under /v1/uploads (OPTIONS, POST, HEAD, PATCH, DELETE), listed and downloaded with ETag and Range"),
         (name = "admin", description = "Agency-side changes, reserved to agency staff"),
     )
 )]

@@ -337,6 +337,49 @@ async fn check_reads(email: &str) {
         assert_hidden(&h.get(&path(routes::CLAIM_RIB, id), t).await, "claim rib");
     }
 
+    // Documents follow their dossier or procedure, listed and one by one.
+    for reference in some_inside(&want.dossiers) {
+        let listed = h.get(&path(routes::DOSSIER_DOCUMENTS, &reference), t).await;
+        assert!(ok(&listed, "dossier documents").is_array());
+    }
+    for reference in some_outside(&all.dossiers, &want.dossiers) {
+        assert_hidden(
+            &h.get(&path(routes::DOSSIER_DOCUMENTS, &reference), t).await,
+            "dossier documents",
+        );
+    }
+    for id in some_inside(&want.procedures) {
+        let listed = h.get(&path(routes::PROCEDURE_DOCUMENTS, id), t).await;
+        assert!(ok(&listed, "procedure documents").is_array());
+    }
+    for id in some_outside(&all.procedures, &want.procedures) {
+        assert_hidden(
+            &h.get(&path(routes::PROCEDURE_DOCUMENTS, id), t).await,
+            "procedure documents",
+        );
+    }
+    let documents: Vec<(i64, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT doc.id, d.reference, doc.procedure_id FROM documents doc \
+         LEFT JOIN dossiers d ON d.id = doc.dossier_id ORDER BY doc.id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert!(!documents.is_empty(), "the demo has documents");
+    for (id, reference, procedure) in documents {
+        let visible = reference.is_some_and(|r| want.dossiers.contains(&r))
+            || procedure.is_some_and(|p| want.procedures.contains(&p));
+        let meta = h.get(&path(routes::DOCUMENT, id), t).await;
+        let content = h.get(&path(routes::DOCUMENT_CONTENT, id), t).await;
+        if visible {
+            assert_eq!(ok(&meta, "document")["id"], id);
+            assert_eq!(content.status, StatusCode::OK, "{email}: document {id}");
+        } else {
+            assert_hidden(&meta, "document");
+            assert_hidden(&content, "document content");
+        }
+    }
+
     // The feed carries exactly the same records.
     let synced = full_sync(&h, t).await;
     let mut served: BTreeMap<(String, String), Value> = BTreeMap::new();
@@ -398,6 +441,10 @@ fn read_routes(procedure: i64, claim: i64, reference: &str) -> Vec<String> {
         path(routes::DOSSIER_ATTESTATION, reference),
         path(routes::CLAIM_STATEMENT, claim),
         path(routes::CLAIM_RIB, claim),
+        path(routes::DOSSIER_DOCUMENTS, reference),
+        path(routes::PROCEDURE_DOCUMENTS, procedure),
+        path(routes::DOCUMENT, 1),
+        path(routes::DOCUMENT_CONTENT, 1),
     ]
 }
 
@@ -597,7 +644,12 @@ async fn anonymous_callers_get_401_everywhere_but_health_and_the_document() {
             assert_eq!(reply.headers[header::WWW_AUTHENTICATE], "Bearer");
         }
     }
-    for url in [routes::REFRESH, routes::LOGOUT] {
+    for url in [
+        routes::REFRESH,
+        routes::LOGOUT,
+        routes::DOCUMENTS,
+        routes::UPLOADS,
+    ] {
         let reply = h.call(Method::POST, url, None, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}");
     }

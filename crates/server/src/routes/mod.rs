@@ -5,10 +5,11 @@ pub(crate) mod auth;
 pub(crate) mod documents;
 pub(crate) mod reads;
 pub(crate) mod sync;
+pub(crate) mod uploads;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, options, post};
 use claimdesk_api::routes;
 use serde::Serialize;
 use tower_http::trace::TraceLayer;
@@ -47,6 +48,15 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route(routes::CLAIM_STATEMENT, get(documents::claim_statement))
         .route(routes::CLAIM_RIB, get(documents::claim_rib))
+        .route(routes::DOCUMENTS, post(uploads::create_document))
+        .route(routes::DOCUMENT, get(uploads::document))
+        .route(routes::DOCUMENT_CONTENT, get(uploads::document_content))
+        .route(routes::DOSSIER_DOCUMENTS, get(uploads::dossier_documents))
+        .route(
+            routes::PROCEDURE_DOCUMENTS,
+            get(uploads::procedure_documents),
+        )
+        .merge(tus_router())
         .route(routes::ADMIN_CLAIMS, post(admin::add_claim))
         .route(routes::ADMIN_CLAIM, delete(admin::delete_claim))
         .route(routes::ADMIN_CLAIM_DECISION, post(admin::decide_claim))
@@ -60,6 +70,24 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// tus speaks in headers on every answer, and a PATCH body is a file chunk
+/// streamed to disk: no JSON body limit applies to it.
+fn tus_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            routes::UPLOADS,
+            options(uploads::options).post(uploads::create),
+        )
+        .route(
+            routes::UPLOAD,
+            axum::routing::head(uploads::head)
+                .patch(uploads::patch)
+                .delete(uploads::terminate)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .layer(axum::middleware::from_fn(uploads::tus_headers))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -24,7 +24,7 @@ fn one<T>(mut found: Vec<T>) -> AppResult<T> {
     }
 }
 
-async fn visible_procedure(
+pub(crate) async fn visible_procedure(
     conn: &mut sqlx::SqliteConnection,
     viewer: &Viewer,
     id: i64,

@@ -1,0 +1,179 @@
+//! A document's content saved into a folder the user chose, under a name that
+//! cannot lead out of it whatever the server or the uploader called the file.
+
+use std::path::{Path, PathBuf};
+
+use claimdesk_api::routes;
+use claimdesk_api::uploads::Document;
+use reqwest::Method;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use crate::error::{ClientError, Result};
+use crate::http::ApiClient;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Downloaded {
+    pub document: Document,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub path: PathBuf,
+}
+
+/// Names Windows keeps for devices, whatever the extension.
+const RESERVED: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+/// Bytes kept of a name; most file systems stop at 255.
+const MAX_NAME: usize = 180;
+
+/// A plain file name from any string: the last path component, without
+/// control or reserved characters, leading dots or device names.
+pub fn sanitize_file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let mut clean: String = last
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    clean = clean
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_owned();
+    if clean.is_empty() {
+        return "document".to_owned();
+    }
+    let stem = clean.split('.').next().unwrap_or_default().trim_end();
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+        clean.insert(0, '_');
+    }
+    if clean.len() > MAX_NAME {
+        let (stem, extension) = match clean.rfind('.') {
+            Some(dot) if clean.len() - dot <= 10 => clean.split_at(dot),
+            _ => (clean.as_str(), ""),
+        };
+        let mut end = MAX_NAME - extension.len();
+        while !stem.is_char_boundary(end) {
+            end -= 1;
+        }
+        clean = format!("{}{extension}", &stem[..end]);
+    }
+    clean
+}
+
+/// `dir/name`, or `dir/stem (2).ext` and so on when taken: nothing is overwritten.
+fn free_path(dir: &Path, name: &str) -> PathBuf {
+    let candidate = dir.join(name);
+    if !candidate.exists() {
+        return candidate;
+    }
+    let (stem, extension) = match name.rfind('.') {
+        Some(dot) if dot > 0 => name.split_at(dot),
+        _ => (name, ""),
+    };
+    (2..)
+        .map(|n| dir.join(format!("{stem} ({n}){extension}")))
+        .find(|p| !p.exists())
+        .expect("some number is free")
+}
+
+/// Fetches a document's metadata then streams its content into `dir` through
+/// a temporary file, renamed once complete and matching its SHA-256.
+pub(crate) async fn download(api: &ApiClient, id: i64, dir: &Path) -> Result<Downloaded> {
+    let document: Document = api.get(&routes::path(routes::DOCUMENT, id), &[]).await?;
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| ClientError::io(format!("cannot create {}", dir.display()), e))?;
+    let temp = dir.join(format!(".claimdesk-{}.part", uuid::Uuid::new_v4()));
+    let result = fetch_into(api, &document, &temp).await;
+    let outcome = match result {
+        Ok(()) => {
+            let path = free_path(dir, &sanitize_file_name(&document.file_name));
+            tokio::fs::rename(&temp, &path)
+                .await
+                .map_err(|e| ClientError::io(format!("cannot write {}", path.display()), e))
+                .map(|()| path)
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(path) => Ok(Downloaded { document, path }),
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&temp).await;
+            Err(e)
+        }
+    }
+}
+
+async fn fetch_into(api: &ApiClient, document: &Document, temp: &Path) -> Result<()> {
+    let write_error = |e| ClientError::io(format!("cannot write {}", temp.display()), e);
+    let request = api.request(
+        Method::GET,
+        &routes::path(routes::DOCUMENT_CONTENT, document.id),
+    );
+    let mut response = api.execute(request).await?;
+    let mut file = tokio::fs::File::create(temp).await.map_err(write_error)?;
+    let mut hasher = Sha256::new();
+    while let Some(bytes) = response.chunk().await.map_err(|e| ClientError::Network {
+        detail: crate::http::root_cause(&e),
+    })? {
+        hasher.update(&bytes);
+        file.write_all(&bytes).await.map_err(write_error)?;
+    }
+    file.sync_all().await.map_err(write_error)?;
+    let sha256 = hex::encode(hasher.finalize());
+    if !sha256.eq_ignore_ascii_case(&document.sha256) {
+        return Err(ClientError::Protocol(format!(
+            "document {} arrived damaged (SHA-256 {sha256}, expected {})",
+            document.id, document.sha256
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_stay_plain_names() {
+        for (hostile, expected) in [
+            ("../../etc/passwd", "passwd"),
+            ("/etc/shadow", "shadow"),
+            ("..\\..\\Windows\\system.ini", "system.ini"),
+            ("C:\\boot.ini", "boot.ini"),
+            ("..", "document"),
+            ("", "document"),
+            ("  .hidden ", "hidden"),
+            ("CON", "_CON"),
+            ("nul.txt", "_nul.txt"),
+            ("Com1.pdf", "_Com1.pdf"),
+            ("bilan\n2024\u{7}.pdf", "bilan_2024_.pdf"),
+            ("a<b>c:d|e?f*.pdf", "a_b_c_d_e_f_.pdf"),
+            ("relevé de compte.pdf", "relevé de compte.pdf"),
+        ] {
+            assert_eq!(sanitize_file_name(hostile), expected, "{hostile:?}");
+        }
+        let long = format!("{}.pdf", "é".repeat(300));
+        let clean = sanitize_file_name(&long);
+        assert!(
+            clean.len() <= MAX_NAME && clean.ends_with(".pdf"),
+            "{clean}"
+        );
+    }
+
+    #[test]
+    fn a_taken_name_gets_a_number() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.pdf"), b"x").unwrap();
+        std::fs::write(dir.path().join("a (2).pdf"), b"x").unwrap();
+        assert_eq!(free_path(dir.path(), "a.pdf"), dir.path().join("a (3).pdf"));
+        assert_eq!(free_path(dir.path(), "b"), dir.path().join("b"));
+    }
+}

@@ -1,0 +1,414 @@
+//! Documents: rows attached to a dossier or a procedure, their file names made
+//! safe to show and to serve, and the agency's own documents in the demo.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory, DocumentOrigin};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use sqlx::SqliteConnection;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::records::{self, Selection};
+use crate::{statements, uploads};
+
+/// Longest file name kept, in characters.
+pub(crate) const MAX_FILE_NAME_CHARS: usize = 200;
+
+/// Names Windows reserves whatever the extension.
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// A file name as a user may see it and a client may save it: no directory,
+/// no control or path characters, no reserved device name, at most
+/// [`MAX_FILE_NAME_CHARS`] characters; `fallback` when nothing is left.
+pub(crate) fn sanitize_file_name(name: &str, fallback: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let mut clean: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| match c {
+            ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            other => other,
+        })
+        .collect();
+    clean = clean
+        .trim()
+        .trim_start_matches('.')
+        .trim_end_matches(['.', ' '])
+        .to_owned();
+    let stem = clean.split('.').next().unwrap_or("").trim();
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+        clean.insert(0, '_');
+    }
+    if clean.chars().count() > MAX_FILE_NAME_CHARS {
+        // Keep the extension, which is what a viewer opens the file with.
+        let ext: String = match clean.rsplit_once('.') {
+            Some((_, e)) if e.chars().count() <= 10 => format!(".{e}"),
+            _ => String::new(),
+        };
+        let keep = MAX_FILE_NAME_CHARS - ext.chars().count();
+        clean = clean.chars().take(keep).collect::<String>() + &ext;
+    }
+    if clean.is_empty() {
+        fallback.to_owned()
+    } else {
+        clean
+    }
+}
+
+/// Characters RFC 8187 lets through unencoded in `filename*`.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `Content-Disposition: attachment` per RFC 6266: an ASCII `filename` for
+/// old clients and the exact name in `filename*`.
+pub(crate) fn content_disposition(file_name: &str) -> String {
+    let safe = sanitize_file_name(file_name, "document");
+    let ascii: String = safe
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(&safe, ATTR_CHAR)
+    )
+}
+
+/// The extension to name a nameless file of this type with.
+pub(crate) fn extension_of(content_type: &str) -> &'static str {
+    match content_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/tiff" => "tiff",
+        "image/heif" => "heic",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "application/vnd.oasis.opendocument.text" => "odt",
+        "application/vnd.oasis.opendocument.spreadsheet" => "ods",
+        _ => "bin",
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct DocumentRow {
+    id: i64,
+    dossier_reference: Option<String>,
+    procedure_id: Option<i64>,
+    category: String,
+    note: Option<String>,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    origin: String,
+    created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT doc.id, d.reference AS dossier_reference, doc.procedure_id, \
+     doc.category, doc.note, doc.file_name, doc.content_type, doc.size, doc.sha256, doc.origin, \
+     doc.created_at FROM documents doc LEFT JOIN dossiers d ON d.id = doc.dossier_id";
+
+impl DocumentRow {
+    fn into_document(self) -> AppResult<Document> {
+        let attached_to = match (self.dossier_reference, self.procedure_id) {
+            (Some(reference), None) => AttachTo::Dossier { reference },
+            (None, Some(id)) => AttachTo::Procedure { id },
+            _ => {
+                return Err(AppError::corrupt(format!(
+                    "document {} attachment",
+                    self.id
+                )));
+            }
+        };
+        Ok(Document {
+            id: self.id,
+            attached_to,
+            category: DocumentCategory::parse(&self.category).ok_or_else(|| {
+                AppError::corrupt(format!("documents.category: {:?}", self.category))
+            })?,
+            note: self.note,
+            file_name: self.file_name,
+            content_type: self.content_type,
+            size: self.size.max(0) as u64,
+            sha256: self.sha256,
+            origin: match self.origin.as_str() {
+                "agency" => DocumentOrigin::Agency,
+                _ => DocumentOrigin::Customer,
+            },
+            created_at: self.created_at,
+        })
+    }
+}
+
+pub(crate) async fn by_id(conn: &mut SqliteConnection, id: i64) -> AppResult<Option<Document>> {
+    let row: Option<DocumentRow> = sqlx::query_as(&format!("{SELECT} WHERE doc.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(DocumentRow::into_document).transpose()
+}
+
+/// The documents attached to this dossier or this procedure, by id.
+pub(crate) async fn attached(
+    conn: &mut SqliteConnection,
+    dossier_id: Option<i64>,
+    procedure_id: Option<i64>,
+) -> AppResult<Vec<Document>> {
+    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE doc.dossier_id IS ? AND doc.procedure_id IS ? ORDER BY doc.id"
+    ))
+    .bind(dossier_id)
+    .bind(procedure_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(DocumentRow::into_document).collect()
+}
+
+/// A document row to insert; its content is already stored.
+pub(crate) struct NewRow<'a> {
+    pub dossier_id: Option<i64>,
+    pub procedure_id: Option<i64>,
+    pub category: DocumentCategory,
+    pub note: Option<&'a str>,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size: u64,
+    pub sha256: &'a str,
+    pub origin: DocumentOrigin,
+    pub uploaded_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub(crate) async fn insert(conn: &mut SqliteConnection, row: NewRow<'_>) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO documents (dossier_id, procedure_id, category, note, file_name, \
+         content_type, size, sha256, origin, uploaded_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(row.dossier_id)
+    .bind(row.procedure_id)
+    .bind(row.category.as_str())
+    .bind(row.note)
+    .bind(row.file_name)
+    .bind(row.content_type)
+    .bind(row.size as i64)
+    .bind(row.sha256)
+    .bind(match row.origin {
+        DocumentOrigin::Agency => "agency",
+        DocumentOrigin::Customer => "customer",
+    })
+    .bind(row.uploaded_by)
+    .bind(row.created_at)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Puts the agency's own documents in the demo, once: a statement on each
+/// dossier a debtor holds and an opening judgment on the first procedure of
+/// each étude, so clients have something to download.
+pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
+    let mut conn = db.write.acquire().await?;
+    let already: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE origin = 'agency'")
+        .fetch_one(&mut *conn)
+        .await?;
+    if already > 0 {
+        return Ok(());
+    }
+    let now = config.now();
+    let today = now.date_naive();
+    let debtor_dossiers: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT g.dossier_id FROM grants g JOIN users u ON u.id = g.subject_user_id \
+         WHERE u.role = 'debtor' AND g.dossier_id IS NOT NULL ORDER BY g.dossier_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in debtor_dossiers {
+        let Some(dossier) = records::dossiers(
+            &mut conn,
+            Selection {
+                id: Some(id),
+                ..Selection::default()
+            },
+        )
+        .await?
+        .pop() else {
+            continue;
+        };
+        // A dossier without a computable statement simply gets none.
+        let Ok(statement) = statements::of_dossier(&dossier, today) else {
+            continue;
+        };
+        let bytes = claimdesk_documents::records::dossier_statement(&dossier, &statement, today)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let sha256 = uploads::store_bytes(config, &bytes).await?;
+        let file_name = claimdesk_api::documents::statement_filename(&dossier.reference, today);
+        let note = format!(
+            "Décompte au {}",
+            claimdesk_domain::calendar::french_date(today)
+        );
+        insert(
+            &mut conn,
+            NewRow {
+                dossier_id: Some(id),
+                procedure_id: None,
+                category: DocumentCategory::Other,
+                note: Some(&note),
+                file_name: &file_name,
+                content_type: "application/pdf",
+                size: bytes.len() as u64,
+                sha256: &sha256,
+                origin: DocumentOrigin::Agency,
+                uploaded_by: None,
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    let procedures: Vec<(i64, String, NaiveDate)> = sqlx::query_as(
+        "SELECT MIN(id), tribunal, judgment_date FROM procedures GROUP BY etude_id ORDER BY 1",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, tribunal, judgment_date) in procedures {
+        let bytes = text_pdf(&[
+            "JUGEMENT D'OUVERTURE".to_owned(),
+            String::new(),
+            tribunal,
+            format!(
+                "Jugement du {}",
+                claimdesk_domain::calendar::french_date(judgment_date)
+            ),
+            format!("Procédure n° {id}"),
+            String::new(),
+            "Copie transmise par l'agence (données de démonstration).".to_owned(),
+        ]);
+        let sha256 = uploads::store_bytes(config, &bytes).await?;
+        insert(
+            &mut conn,
+            NewRow {
+                dossier_id: None,
+                procedure_id: Some(id),
+                category: DocumentCategory::Judgment,
+                note: None,
+                file_name: &format!("jugement-ouverture-{judgment_date}.pdf"),
+                content_type: "application/pdf",
+                size: bytes.len() as u64,
+                sha256: &sha256,
+                origin: DocumentOrigin::Agency,
+                uploaded_by: None,
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A one-page PDF of these lines in Helvetica (Latin-1 text only).
+fn text_pdf(lines: &[String]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 12 Tf 16 TL 72 770 Td\n");
+    for line in lines {
+        content.push('(');
+        for c in line.chars() {
+            match c {
+                '(' | ')' | '\\' => {
+                    content.push('\\');
+                    content.push(c);
+                }
+                ' '..='~' => content.push(c),
+                c if (c as u32) < 256 => content.push_str(&format!("\\{:03o}", c as u32)),
+                _ => content.push('?'),
+            }
+        }
+        content.push_str(") Tj T*\n");
+    }
+    content.push_str("ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+    for offset in offsets {
+        table.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    table.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    pdf.extend_from_slice(table.as_bytes());
+    pdf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_lose_their_paths_and_controls() {
+        assert_eq!(
+            sanitize_file_name("../../etc/passwd\u{0007}.pdf", "x"),
+            "passwd.pdf"
+        );
+        assert_eq!(sanitize_file_name("C:\\Windows\\evil.pdf", "x"), "evil.pdf");
+        assert_eq!(sanitize_file_name("CON.pdf", "x"), "_CON.pdf");
+        assert_eq!(sanitize_file_name("..", "doc.pdf"), "doc.pdf");
+        assert_eq!(sanitize_file_name("a<b>?.pdf", "x"), "a_b__.pdf");
+        let long = format!("{}.pdf", "é".repeat(300));
+        let kept = sanitize_file_name(&long, "x");
+        assert_eq!(kept.chars().count(), MAX_FILE_NAME_CHARS);
+        assert!(kept.ends_with(".pdf"));
+    }
+
+    #[test]
+    fn text_pdfs_are_detected_as_pdf() {
+        let pdf = text_pdf(&["Jugement (copie) — é".to_owned()]);
+        assert_eq!(crate::uploads::detect(&pdf), Some("application/pdf"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("(Jugement \\(copie\\) ? \\351) Tj"), "{text}");
+    }
+
+    #[test]
+    fn disposition_has_an_ascii_name_and_the_exact_one() {
+        assert_eq!(
+            content_disposition("relevé \"2024\".pdf"),
+            "attachment; filename=\"relev_ _2024_.pdf\"; filename*=UTF-8''relev%C3%A9%20_2024_.pdf"
+        );
+    }
+}
