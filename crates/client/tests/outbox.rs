@@ -1,0 +1,334 @@
+//! The outbox against a real server on loopback: offline then back, a network
+//! cut mid-upload, replays, and a file the server refuses.
+//!
+//! These tests use the OS keyring: run them under
+//! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-client`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use claimdesk_api::routes;
+use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
+use claimdesk_client::{ApiClient, Claimdesk, Home, OutboxState, RetryPolicy};
+use claimdesk_server::demo;
+use claimdesk_server::testing::TestServer;
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const FAST: RetryPolicy = RetryPolicy {
+    max_tries: 3,
+    base_delay: Duration::from_millis(20),
+    max_delay: Duration::from_millis(50),
+};
+
+struct SignedIn {
+    _home: TempDir,
+    desk: Claimdesk,
+    api: ApiClient,
+    reference: String,
+}
+
+async fn sign_in(server_url: &str, email: &str) -> SignedIn {
+    let home = tempfile::tempdir().unwrap();
+    let mut desk = Claimdesk::open(Home::new(home.path()))
+        .await
+        .unwrap()
+        .with_retry(FAST);
+    desk.login(server_url, email, demo::PASSWORD).await.unwrap();
+    let token = desk.keyring_slot().unwrap().load().await.unwrap().unwrap();
+    let api = ApiClient::new(server_url)
+        .unwrap()
+        .with_token(token)
+        .with_retry(FAST);
+    let reference = api.dossiers().await.unwrap().remove(0).reference;
+    SignedIn {
+        _home: home,
+        desk,
+        api,
+        reference,
+    }
+}
+
+/// A PDF head then bytes that do not compress, `size` in all.
+fn pdf_file(dir: &Path, name: &str, size: usize) -> PathBuf {
+    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut state = 0x9e37_79b9_u32;
+    while bytes.len() < size {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(size);
+    let path = dir.join(name);
+    std::fs::write(&path, &bytes).unwrap();
+    path
+}
+
+fn sha_of(path: &Path) -> String {
+    hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+async fn documents(api: &ApiClient, reference: &str) -> Vec<Document> {
+    api.get(&routes::path(routes::DOSSIER_DOCUMENTS, reference), &[])
+        .await
+        .unwrap()
+}
+
+async fn content(api: &ApiClient, id: i64) -> Vec<u8> {
+    api.get_bytes(&routes::path(routes::DOCUMENT_CONTENT, id), &[])
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_document_added_offline_is_sent_once_when_the_server_is_back() {
+    let mut server = TestServer::start_demo().await;
+    let mut me = sign_in(&server.base_url, demo::DEBTORS[0]).await;
+    let files = tempfile::tempdir().unwrap();
+    let file = pdf_file(files.path(), "avis d'imposition.pdf", 300_000);
+    let before = documents(&me.api, &me.reference).await.len();
+
+    server.stop().await;
+    let ids = me
+        .desk
+        .add_document(
+            AttachTo::Dossier {
+                reference: me.reference.clone(),
+            },
+            std::slice::from_ref(&file),
+            DocumentCategory::ProofOfIncome,
+            None,
+            false,
+        )
+        .await
+        .unwrap();
+    let report = me.desk.send_outbox(|_| {}).await.unwrap();
+    assert!(report.offline, "{report:?}");
+    assert_eq!(report.pending, 1);
+    assert!(report.sent.is_empty());
+    let item = me.desk.outbox().await.unwrap().remove(0);
+    assert_eq!(item.id, ids[0]);
+    assert!(item.state.is_waiting());
+    assert_eq!(item.last_error.as_ref().unwrap().code, "offline");
+    assert_eq!(me.desk.status().await.unwrap().pending_outbox, 1);
+
+    server.restart().await;
+    let mut progress = Vec::new();
+    let report = me
+        .desk
+        .send_outbox(|p| progress.push((p.sent, p.size)))
+        .await
+        .unwrap();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert!(!report.offline);
+    assert_eq!(report.pending, 0);
+    assert_eq!(progress.last(), Some(&(300_000, 300_000)));
+    let item = me.desk.outbox().await.unwrap().remove(0);
+    assert_eq!(item.state, OutboxState::Done);
+    assert_eq!(item.document_id, Some(report.sent[0].document_id));
+    assert!(!item.local_path.exists(), "the copy goes once delivered");
+    assert_eq!(me.desk.status().await.unwrap().pending_outbox, 0);
+
+    let listed = documents(&me.api, &me.reference).await;
+    assert_eq!(listed.len(), before + 1);
+    let document = listed
+        .iter()
+        .find(|d| d.id == report.sent[0].document_id)
+        .unwrap();
+    assert_eq!(document.sha256, sha_of(&file));
+    assert_eq!(document.file_name, "avis d'imposition.pdf");
+    assert_eq!(document.category, DocumentCategory::ProofOfIncome);
+
+    // Sending again, even with the item forced back, creates nothing new.
+    let again = me.desk.send_outbox(|_| {}).await.unwrap();
+    assert!(again.sent.is_empty() && again.failed.is_empty());
+    assert_eq!(documents(&me.api, &me.reference).await.len(), before + 1);
+}
+
+/// A loopback proxy that cuts the connection carrying the `cut_at`-th byte
+/// sent by the client, once; it counts what went upstream.
+struct CuttingProxy {
+    base_url: String,
+    upstream_bytes: Arc<AtomicU64>,
+}
+
+impl CuttingProxy {
+    async fn start(upstream: std::net::SocketAddr, cut_at: i64) -> CuttingProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let budget = Arc::new(AtomicI64::new(cut_at));
+        let upstream_bytes = Arc::new(AtomicU64::new(0));
+        let counted = upstream_bytes.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let (budget, counted) = (budget.clone(), counted.clone());
+                tokio::spawn(async move {
+                    if let Ok(server) = TcpStream::connect(upstream).await {
+                        pipe(client, server, budget, counted).await;
+                    }
+                });
+            }
+        });
+        CuttingProxy {
+            base_url,
+            upstream_bytes,
+        }
+    }
+}
+
+async fn pipe(
+    client: TcpStream,
+    server: TcpStream,
+    budget: Arc<AtomicI64>,
+    counted: Arc<AtomicU64>,
+) {
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = server.into_split();
+    let upstream = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match client_read.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            let left = budget.fetch_sub(n as i64, Ordering::SeqCst);
+            // Only the one connection that crosses zero is cut.
+            let allowed = if left > 0 && left < n as i64 {
+                left as usize
+            } else {
+                n
+            };
+            counted.fetch_add(allowed as u64, Ordering::SeqCst);
+            if server_write.write_all(&buf[..allowed]).await.is_err() || allowed < n {
+                return;
+            }
+        }
+    };
+    let downstream = async {
+        let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+    };
+    tokio::select! {
+        _ = upstream => {}
+        _ = downstream => {}
+    }
+}
+
+#[tokio::test]
+async fn a_cut_mid_upload_resumes_from_the_servers_offset() {
+    let server = TestServer::start_demo().await;
+    let size: usize = 18 * 1024 * 1024;
+    // Cut in the middle of the third 4 MiB chunk.
+    let proxy = CuttingProxy::start(server.addr, 10 * 1024 * 1024).await;
+    let mut me = sign_in(&proxy.base_url, demo::DEBTORS[0]).await;
+    let files = tempfile::tempdir().unwrap();
+    let file = pdf_file(files.path(), "bilan-2024.pdf", size);
+    me.desk
+        .add_document(
+            AttachTo::Dossier {
+                reference: me.reference.clone(),
+            },
+            std::slice::from_ref(&file),
+            DocumentCategory::BalanceSheet,
+            None,
+            false,
+        )
+        .await
+        .unwrap();
+    let sent_before = proxy.upstream_bytes.load(Ordering::SeqCst);
+    let report = me.desk.send_outbox(|_| {}).await.unwrap();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    let sent = proxy.upstream_bytes.load(Ordering::SeqCst) - sent_before;
+    // Resumed, not restarted: at most the cut chunk goes twice (plus headers).
+    assert!(sent > size as u64, "the cut happened: {sent}");
+    assert!(
+        sent < size as u64 + 4 * 1024 * 1024 + 64 * 1024,
+        "{sent} bytes went for a {size}-byte file"
+    );
+    let id = report.sent[0].document_id;
+    let listed = documents(&me.api, &me.reference).await;
+    let document = listed.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(document.sha256, sha_of(&file));
+    assert_eq!(document.size, size as u64);
+    let stored = content(&me.api, id).await;
+    assert_eq!(hex::encode(Sha256::digest(&stored)), sha_of(&file));
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|d| d.sha256 == document.sha256)
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_executable_named_pdf_fails_with_its_reason_and_can_be_retried_or_cancelled() {
+    let server = TestServer::start_demo().await;
+    let mut me = sign_in(&server.base_url, demo::DEBTORS[0]).await;
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("facture.pdf");
+    let mut bytes = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+    bytes.resize(8192, 0);
+    std::fs::write(&file, &bytes).unwrap();
+    let target = AttachTo::Dossier {
+        reference: me.reference.clone(),
+    };
+    let before = documents(&me.api, &me.reference).await.len();
+    let id = me
+        .desk
+        .add_document(
+            target,
+            &[file],
+            DocumentCategory::ProofOfPayment,
+            None,
+            false,
+        )
+        .await
+        .unwrap()[0];
+    let report = me.desk.send_outbox(|_| {}).await.unwrap();
+    assert_eq!(report.failed, vec![id], "{report:?}");
+    assert_eq!(report.pending, 0);
+    let item = me.desk.outbox().await.unwrap().remove(0);
+    assert_eq!(item.state, OutboxState::Failed);
+    let error = item.last_error.clone().unwrap();
+    assert_eq!(error.code, "unsupported_media_type");
+    assert!(!error.message.is_empty());
+    assert!(item.local_path.exists(), "kept for a retry");
+
+    let back = me.desk.retry_outbox_item(id).await.unwrap();
+    assert_eq!(back.state, OutboxState::Pending);
+    let report = me.desk.send_outbox(|_| {}).await.unwrap();
+    assert_eq!(report.failed, vec![id]);
+
+    let cancelled = me.desk.cancel_outbox_item(id).await.unwrap();
+    assert_eq!(cancelled.state, OutboxState::Cancelled);
+    assert!(!item.local_path.exists());
+    assert_eq!(me.desk.status().await.unwrap().pending_outbox, 0);
+    assert_eq!(documents(&me.api, &me.reference).await.len(), before);
+    if let Some(url) = &item.upload_url {
+        // Terminated: the server no longer knows the upload.
+        let status = reqwest::Client::new()
+            .head(url)
+            .header("Tus-Resumable", "1.0.0")
+            .bearer_auth(
+                me.desk
+                    .keyring_slot()
+                    .unwrap()
+                    .load()
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .expose(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(matches!(status, 404 | 410), "{status}");
+    }
+}
