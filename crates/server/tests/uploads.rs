@@ -742,3 +742,165 @@ async fn the_agencys_documents_download_to_those_who_see_them() {
         .await;
     assert_eq!(again, listed);
 }
+
+/// Uploads `file` with tuspy, an independent tus client; prints the upload URL.
+const TUSPY_UPLOAD: &str = r#"
+import hashlib, sys
+try:
+    from tusclient import client
+except ImportError as e:
+    print("tuspy is not importable: %s" % e)
+    sys.exit(3)
+base, token, path = sys.argv[1:4]
+with open(path, "rb") as f:
+    digest = hashlib.sha256(f.read()).hexdigest()
+tus = client.TusClient(base + "/v1/uploads", headers={"Authorization": "Bearer " + token})
+uploader = tus.uploader(path, chunk_size=40000, metadata={"filename": "bilan 2024.pdf", "sha256": digest})
+uploader.upload()
+print(uploader.url)
+"#;
+
+#[tokio::test]
+async fn an_independent_tus_client_uploads_a_document() {
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/py");
+    let server = TestServer::start_demo().await;
+    let caller = Caller::new(&server, demo::DEBTORS[0]).await;
+    let reference = dossier_refs(&caller).await.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bilan.pdf");
+    let bytes = pdf_bytes(150_000);
+    std::fs::write(&file, &bytes).unwrap();
+    let output = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(TUSPY_UPLOAD)
+        .arg(&server.base_url)
+        .arg(&caller.token)
+        .arg(&file)
+        .env("PYTHONPATH", &tools)
+        .output()
+        .await
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_ne!(
+        output.status.code(),
+        Some(3),
+        "{stdout}\n`make deps` installs tuspy into .tools/py"
+    );
+    assert!(
+        output.status.success(),
+        "tuspy failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let url = stdout.trim().to_owned();
+    assert!(url.starts_with(&server.url("/v1/uploads/")), "{url}");
+    let created = caller
+        .create_document(
+            "tuspy-1",
+            &json!({
+                "upload_id": upload_id(&url),
+                "attach_to": {"kind": "dossier", "reference": reference},
+                "category": "balance_sheet",
+                "note": null,
+                "file_name": "bilan 2024.pdf",
+            }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let document: Value = created.json().await.unwrap();
+    assert_eq!(document["sha256"], sha_hex(&bytes).as_str());
+    let content = caller
+        .request(
+            Method::GET,
+            &path(routes::DOCUMENT_CONTENT, &document["id"]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(content.bytes().await.unwrap().as_ref(), bytes.as_slice());
+}
+
+/// Sends the rest of `bytes` from the server's offset, asking again while a
+/// cut request is still being wound up on the server.
+async fn resume(caller: &Caller, location: &str, bytes: &[u8]) {
+    for _ in 0..100 {
+        let head = caller.head(location).await;
+        assert_eq!(head.status(), StatusCode::OK);
+        let offset: usize = head.headers()["upload-offset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let reply = caller
+            .patch(location, offset as u64, &bytes[offset..])
+            .await;
+        if reply.status() == StatusCode::NO_CONTENT {
+            assert_eq!(
+                reply.headers()["upload-offset"],
+                bytes.len().to_string().as_str()
+            );
+            return;
+        }
+        assert_eq!(
+            reply.status(),
+            StatusCode::CONFLICT,
+            "only a race may refuse"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the upload never resumed");
+}
+
+#[tokio::test]
+async fn a_cut_connection_and_a_restart_keep_what_arrived() {
+    let mut server = TestServer::start_demo().await;
+    let caller = Caller::new(&server, demo::DEBTORS[0]).await;
+    let bytes = pdf_bytes(400_000);
+    let location = caller.start(&bytes, "coupé.pdf").await;
+
+    // The body stops with an error after 150 000 bytes, once the server had
+    // time to read them: the request dies.
+    use futures_util::StreamExt;
+    let sent = bytes[..150_000].to_vec();
+    let stream = futures_util::stream::iter(vec![
+        Ok::<Vec<u8>, std::io::Error>(sent[..100_000].to_vec()),
+        Ok(sent[100_000..].to_vec()),
+    ])
+    .chain(futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Err(std::io::Error::other("cable pulled"))
+    }));
+    let cut = caller
+        .request(Method::PATCH, &location)
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", 0)
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await;
+    let cut = cut.map(|r| r.status());
+
+    assert!(cut.is_err(), "{cut:?}");
+    let offset_of = |reply: Response| -> u64 {
+        reply.headers()["upload-offset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // What arrived before the cut is recorded, even though the client never
+    // heard back.
+    let mut offset = 0;
+    for _ in 0..100 {
+        offset = offset_of(caller.head(&location).await);
+        if offset == 150_000 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(offset, 150_000);
+    server.restart().await;
+    assert_eq!(offset_of(caller.head(&location).await), 150_000);
+    resume(&caller, &location, &bytes).await;
+    let sha = sha_hex(&bytes);
+    let stored = server.data_dir.join("documents").join(&sha[..2]).join(&sha);
+    assert_eq!(sha_hex(&std::fs::read(stored).unwrap()), sha);
+}

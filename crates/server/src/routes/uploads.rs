@@ -257,7 +257,7 @@ pub(crate) async fn patch(
         uploads::ensure_live(&mut conn, config, &upload).await?;
         upload
     };
-    let Some(_writing) = state.upload_writers.claim(&id) else {
+    let Some(writing) = state.upload_writers.claim(&id) else {
         return Err(AppError::Conflict(
             "another request is writing to this upload; retry after it ends".into(),
         ));
@@ -273,6 +273,31 @@ pub(crate) async fn patch(
         offset_headers(&upload, &mut response);
         return Ok(response);
     }
+    // A client that goes away drops this handler; the bytes it did send are
+    // still written and recorded by a task of their own, so it resumes from
+    // there.
+    tokio::spawn(receive(
+        state.clone(),
+        upload,
+        offset,
+        expected_digest,
+        body,
+        writing,
+    ))
+    .await
+    .map_err(|e| AppError::Internal(format!("receiving an upload: {e}")))?
+}
+
+async fn receive(
+    state: AppState,
+    upload: uploads::UploadRow,
+    offset: u64,
+    expected_digest: Option<Vec<u8>>,
+    body: Body,
+    _writing: uploads::WriterGuard,
+) -> AppResult<Response> {
+    let config = &state.config;
+    let id = upload.id.clone();
     let length = upload.length as u64;
     let part = uploads::part_path(config, &id);
     let mut file = tokio::fs::OpenOptions::new()
