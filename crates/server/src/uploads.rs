@@ -261,9 +261,22 @@ impl Drop for WriterGuard {
     }
 }
 
-/// The whole file's hex SHA-256 and detected content type, read from disk.
-pub(crate) async fn inspect(path: &Path) -> AppResult<(String, Option<&'static str>)> {
+/// The whole file's hex SHA-256 (read from disk unless `known`) and its
+/// detected content type.
+pub(crate) async fn inspect(
+    path: &Path,
+    known: Option<String>,
+) -> AppResult<(String, Option<&'static str>)> {
     let mut file = tokio::fs::File::open(path).await.map_err(io)?;
+    if let Some(sha256) = known {
+        let mut head = Vec::new();
+        (&mut file)
+            .take(SNIFF_BYTES)
+            .read_to_end(&mut head)
+            .await
+            .map_err(io)?;
+        return Ok((sha256, detect(&head)));
+    }
     let mut hasher = Sha256::new();
     let mut head = Vec::new();
     let mut buffer = vec![0u8; 256 * 1024];

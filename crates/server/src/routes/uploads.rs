@@ -340,9 +340,10 @@ async fn receive(
         (Some(_), None) => written,
         (None, _) => written,
     };
+    let digest = hasher.finalize();
     if failure.is_none()
         && let Some(expected) = &expected_digest
-        && hasher.finalize().as_slice() != expected.as_slice()
+        && digest.as_slice() != expected.as_slice()
     {
         keep = 0;
         failure = Some(AppError::ChecksumMismatch(
@@ -365,7 +366,9 @@ async fn receive(
     let mut upload = upload;
     upload.received = received as i64;
     if received == length {
-        finish(&state, &mut conn, &mut upload).await?;
+        // One request carried the whole file: its hash is already known.
+        let whole = (offset == 0).then(|| hex::encode(digest));
+        finish(&state, &mut conn, &mut upload, whole).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     offset_headers(&upload, &mut response);
@@ -377,10 +380,11 @@ async fn finish(
     state: &AppState,
     conn: &mut sqlx::SqliteConnection,
     upload: &mut uploads::UploadRow,
+    whole_file_sha256: Option<String>,
 ) -> AppResult<()> {
     let config = &state.config;
     let part = uploads::part_path(config, &upload.id);
-    let (sha256, content_type) = uploads::inspect(&part).await?;
+    let (sha256, content_type) = uploads::inspect(&part, whole_file_sha256).await?;
     if sha256 != upload.sha256 {
         uploads::discard(conn, config, &upload.id).await?;
         return Err(AppError::ChecksumMismatch(format!(
