@@ -222,6 +222,13 @@ pub(crate) async fn terminate(
             "this upload is finished; its content is kept".into(),
         ));
     }
+    // Removing the part file under a PATCH still writing it would leave that
+    // PATCH finishing a file that is gone.
+    let Some(_writing) = state.upload_writers.claim(&id) else {
+        return Err(AppError::Conflict(
+            "a request is writing to this upload; terminate it after that ends".into(),
+        ));
+    };
     uploads::discard(&mut conn, &state.config, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -251,17 +258,18 @@ pub(crate) async fn patch(
     let expected_digest = header_text(&headers, &UPLOAD_CHECKSUM)?
         .map(uploads::parse_checksum)
         .transpose()?;
-    let upload = {
-        let mut conn = state.db.write.acquire().await?;
-        let upload = uploads::find(&mut conn, session.viewer.user_id, &id).await?;
-        uploads::ensure_live(&mut conn, config, &upload).await?;
-        upload
-    };
+    let mut conn = state.db.write.acquire().await?;
+    // Someone else's upload is a 404 before anything tells it is busy.
+    uploads::find(&mut conn, session.viewer.user_id, &id).await?;
     let Some(writing) = state.upload_writers.claim(&id) else {
         return Err(AppError::Conflict(
             "another request is writing to this upload; retry after it ends".into(),
         ));
     };
+    // Read again now that no other request can change it.
+    let upload = uploads::find(&mut conn, session.viewer.user_id, &id).await?;
+    uploads::ensure_live(&mut conn, config, &upload).await?;
+    drop(conn);
     if offset != upload.received as u64 {
         return Err(AppError::OffsetMismatch(format!(
             "Upload-Offset is {offset} but the upload stands at {}",
