@@ -6,7 +6,7 @@ DATA ?= $(CURDIR)/.run/server-data
 
 # Debian/Ubuntu packages the build and the tests need; installed only when missing.
 APT_PACKAGES := build-essential pkg-config libdbus-1-dev dbus gnome-keyring keyutils \
-	libsecret-tools sqlite3 curl ca-certificates procps time qpdf poppler-utils \
+	libsecret-tools sqlite3 curl ca-certificates procps time qpdf poppler-utils python3 python3-pip \
 	libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev webkit2gtk-driver xvfb xauth
 
 # The desktop app the WebDriver tests drive (built with the UI embedded).
@@ -24,6 +24,9 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust from rustup"; exit 1; }
+	@# tuspy, the independent tus client the server's upload tests speak with.
+	@PYTHONPATH=.tools/py python3 -c "import tusclient" 2>/dev/null || \
+	  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --target .tools/py tuspy
 
 # The central API and the command line (the desktop app has its own target).
 build: deps
