@@ -67,6 +67,17 @@ pub struct DocumentFile {
     pub produced_at: DateTime<Utc>,
 }
 
+impl DocumentFile {
+    pub(crate) fn filed(doc: CachedDocument, origin: Origin) -> DocumentFile {
+        DocumentFile {
+            filename: doc.filename,
+            bytes: doc.body,
+            origin,
+            produced_at: doc.produced_at,
+        }
+    }
+}
+
 /// One document request: what, about whom, at which date, in which format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

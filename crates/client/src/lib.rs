@@ -401,6 +401,29 @@ impl Claimdesk {
         }
     }
 
+    /// One document from the server, filed in the store; out of reach, the
+    /// filed copy if there is one.
+    async fn fetch_document(
+        &mut self,
+        kind: documents::Kind,
+        subject: &Subject,
+        date: Option<NaiveDate>,
+        pdf: bool,
+        filename: String,
+    ) -> Result<Option<(store::CachedDocument, Origin)>> {
+        let api = self.reachable_api().await?;
+        documents::fetch(
+            api.as_ref(),
+            self.store()?,
+            kind,
+            subject,
+            date,
+            pdf,
+            filename,
+        )
+        .await
+    }
+
     /// The reference documents of a subject are filed under.
     async fn reference_of(&self, subject: &Subject) -> Result<String> {
         Ok(match subject {
@@ -420,18 +443,15 @@ impl Claimdesk {
         subject: &Subject,
         date: Option<NaiveDate>,
     ) -> Result<StatementAnswer> {
-        let api = self.reachable_api().await?;
-        let store = self.store()?;
-        let filed = documents::fetch(
-            api.as_ref(),
-            store,
-            documents::Kind::Statement,
-            subject,
-            date,
-            false,
-            String::new(),
-        )
-        .await?;
+        let filed = self
+            .fetch_document(
+                documents::Kind::Statement,
+                subject,
+                date,
+                false,
+                String::new(),
+            )
+            .await?;
         if let Some((doc, origin)) = filed {
             return Ok(StatementAnswer {
                 statement: documents::parse_json(&doc)?,
@@ -439,7 +459,7 @@ impl Claimdesk {
                 produced_at: doc.produced_at,
             });
         }
-        let statement = self.provisional(subject, date).await?;
+        let (_, statement) = self.provisional(subject, date).await?;
         Ok(StatementAnswer {
             statement,
             origin: Origin::Provisional,
@@ -447,7 +467,12 @@ impl Claimdesk {
         })
     }
 
-    async fn provisional(&self, subject: &Subject, date: Option<NaiveDate>) -> Result<Statement> {
+    /// A dossier's statement computed here from synced data, with the dossier.
+    async fn provisional(
+        &self,
+        subject: &Subject,
+        date: Option<NaiveDate>,
+    ) -> Result<(Dossier, Statement)> {
         let Subject::Dossier(reference) = subject else {
             return Err(self.offline_error());
         };
@@ -456,10 +481,11 @@ impl Claimdesk {
             .dossier(reference)
             .await?
             .ok_or_else(|| self.offline_error())?;
-        documents::provisional_statement(
+        let statement = documents::provisional_statement(
             &detail.dossier,
             date.unwrap_or_else(|| Local::now().date_naive()),
-        )
+        )?;
+        Ok((detail.dossier, statement))
     }
 
     /// The statement as a PDF; offline, the filed copy or a provisional one.
@@ -470,36 +496,16 @@ impl Claimdesk {
     ) -> Result<DocumentFile> {
         let reference = self.reference_of(subject).await?;
         let filename = documents::statement_filename(subject, &reference, date);
-        let api = self.reachable_api().await?;
-        let store = self.store()?;
-        let filed = documents::fetch(
-            api.as_ref(),
-            store,
-            documents::Kind::Statement,
-            subject,
-            date,
-            true,
-            filename,
-        )
-        .await?;
+        let filed = self
+            .fetch_document(documents::Kind::Statement, subject, date, true, filename)
+            .await?;
         if let Some((doc, origin)) = filed {
-            return Ok(DocumentFile {
-                filename: doc.filename,
-                bytes: doc.body,
-                origin,
-                produced_at: doc.produced_at,
-            });
+            return Ok(DocumentFile::filed(doc, origin));
         }
-        let statement = self.provisional(subject, date).await?;
-        let detail = self
-            .store()?
-            .dossier(&reference)
-            .await?
-            .ok_or_else(|| self.offline_error())?;
+        let (dossier, statement) = self.provisional(subject, date).await?;
         let today = Local::now().date_naive();
-        let bytes =
-            claimdesk_documents::records::dossier_statement(&detail.dossier, &statement, today)
-                .map_err(documents::render_error)?;
+        let bytes = claimdesk_documents::records::dossier_statement(&dossier, &statement, today)
+            .map_err(documents::render_error)?;
         Ok(DocumentFile {
             filename: documents::statement_filename(subject, &reference, Some(statement.as_of))
                 .replace(".pdf", "-provisoire.pdf"),
@@ -511,18 +517,9 @@ impl Claimdesk {
 
     /// Where to pay; offline, the filed copy or the synced dossier's.
     pub async fn rib(&mut self, subject: &Subject) -> Result<RibAnswer> {
-        let api = self.reachable_api().await?;
-        let store = self.store()?;
-        let filed = documents::fetch(
-            api.as_ref(),
-            store,
-            documents::Kind::Rib,
-            subject,
-            None,
-            false,
-            String::new(),
-        )
-        .await?;
+        let filed = self
+            .fetch_document(documents::Kind::Rib, subject, None, false, String::new())
+            .await?;
         if let Some((doc, origin)) = filed {
             return Ok(RibAnswer {
                 rib: documents::parse_json(&doc)?,
@@ -531,6 +528,7 @@ impl Claimdesk {
             });
         }
         let reference = self.reference_of(subject).await?;
+        let store = self.store()?;
         let detail = store
             .dossier(&reference)
             .await?
@@ -546,27 +544,14 @@ impl Claimdesk {
     pub async fn rib_pdf(&mut self, subject: &Subject) -> Result<DocumentFile> {
         let reference = self.reference_of(subject).await?;
         let filename = claimdesk_api::documents::rib_filename(&reference);
-        let api = self.reachable_api().await?;
-        let store = self.store()?;
-        let filed = documents::fetch(
-            api.as_ref(),
-            store,
-            documents::Kind::Rib,
-            subject,
-            None,
-            true,
-            filename.clone(),
-        )
-        .await?;
+        let filed = self
+            .fetch_document(documents::Kind::Rib, subject, None, true, filename.clone())
+            .await?;
         if let Some((doc, origin)) = filed {
-            return Ok(DocumentFile {
-                filename: doc.filename,
-                bytes: doc.body,
-                origin,
-                produced_at: doc.produced_at,
-            });
+            return Ok(DocumentFile::filed(doc, origin));
         }
-        let detail = store
+        let detail = self
+            .store()?
             .dossier(&reference)
             .await?
             .ok_or_else(|| self.offline_error())?;
@@ -589,25 +574,11 @@ impl Claimdesk {
     pub async fn attestation_pdf(&mut self, reference: &str) -> Result<DocumentFile> {
         let subject = Subject::Dossier(reference.to_owned());
         let filename = claimdesk_api::documents::attestation_filename(reference);
-        let api = self.reachable_api().await?;
-        let store = self.store()?;
-        let filed = documents::fetch(
-            api.as_ref(),
-            store,
-            documents::Kind::Attestation,
-            &subject,
-            None,
-            true,
-            filename,
-        )
-        .await?;
+        let filed = self
+            .fetch_document(documents::Kind::Attestation, &subject, None, true, filename)
+            .await?;
         match filed {
-            Some((doc, origin)) => Ok(DocumentFile {
-                filename: doc.filename,
-                bytes: doc.body,
-                origin,
-                produced_at: doc.produced_at,
-            }),
+            Some((doc, origin)) => Ok(DocumentFile::filed(doc, origin)),
             None => Err(self.offline_error()),
         }
     }
