@@ -363,15 +363,10 @@ impl<'a> Walk<'a> {
                 LineKind::Principal,
                 format!("{kind_fr} {}", debt.reference),
                 debt.amount,
-                Explanation {
-                    basis: None,
-                    rate: None,
-                    from: None,
-                    to: None,
-                    days: None,
-                    rule: format!("{kind_fr} du {}", french_date(debt.issued_on)),
-                    text: format!("{} — exigible le {}", debt.label, french_date(debt.due_on)),
-                },
+                Explanation::rule(
+                    format!("{kind_fr} du {}", french_date(debt.issued_on)),
+                    format!("{} — exigible le {}", debt.label, french_date(debt.due_on)),
+                ),
             );
         }
     }
@@ -411,19 +406,14 @@ impl<'a> Walk<'a> {
             LineKind::RecoveryFee,
             format!("Indemnité forfaitaire — facture {}", debt.reference),
             RECOVERY_FEE,
-            Explanation {
-                basis: None,
-                rate: None,
-                from: None,
-                to: None,
-                days: None,
-                rule: "C. com. L441-10 et D441-5".into(),
-                text: format!(
+            Explanation::rule(
+                "C. com. L441-10 et D441-5",
+                format!(
                     "Facture {} impayée à son échéance du {} : 40,00 € par facture",
                     debt.reference,
                     french_date(debt.due_on)
                 ),
-            },
+            ),
         );
     }
 
@@ -489,15 +479,7 @@ impl<'a> Walk<'a> {
                 LineKind::Fee,
                 fee.label.clone(),
                 fee.amount,
-                Explanation {
-                    basis: None,
-                    rate: None,
-                    from: None,
-                    to: None,
-                    days: None,
-                    rule: "Frais".into(),
-                    text: format!("Frais exposés le {}", french_date(day)),
-                },
+                Explanation::rule("Frais", format!("Frais exposés le {}", french_date(day))),
             );
         }
     }
@@ -542,15 +524,7 @@ impl<'a> Walk<'a> {
                     LineKind::Payment,
                     payment.label.clone(),
                     -imputed,
-                    Explanation {
-                        basis: None,
-                        rate: None,
-                        from: None,
-                        to: None,
-                        days: None,
-                        rule: rule.into(),
-                        text: parts.describe(),
-                    },
+                    Explanation::rule(rule, parts.describe()),
                 );
             }
             if !left.is_zero() {
@@ -667,15 +641,10 @@ impl<'a> Walk<'a> {
                         debt.reference
                     ),
                     debt.amount,
-                    Explanation {
-                        basis: None,
-                        rate: None,
-                        from: None,
-                        to: None,
-                        days: None,
-                        rule: "Sommes à échoir et date de leurs échéances (C. com. L622-25)".into(),
-                        text: format!("{} — échéance du {}", debt.label, french_date(debt.due_on)),
-                    },
+                    Explanation::rule(
+                        "Sommes à échoir et date de leurs échéances (C. com. L622-25)",
+                        format!("{} — échéance du {}", debt.label, french_date(debt.due_on)),
+                    ),
                 );
             }
         }

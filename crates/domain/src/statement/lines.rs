@@ -66,6 +66,21 @@ pub struct Explanation {
     pub text: String,
 }
 
+impl Explanation {
+    /// A line no rate or period went into: its rule and its words.
+    pub fn rule(rule: impl Into<String>, text: impl Into<String>) -> Explanation {
+        Explanation {
+            basis: None,
+            rate: None,
+            from: None,
+            to: None,
+            days: None,
+            rule: rule.into(),
+            text: text.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
