@@ -2,98 +2,13 @@
 //! test. Uses the OS keyring: run under
 //! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-cli`.
 
-use std::path::Path;
-use std::process::{Output, Stdio};
+mod common;
 
 use claimdesk_api::records::{Claim, Procedure};
 use claimdesk_api::routes;
-use claimdesk_client::{ApiClient, KeyringSlot};
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
-use serde_json::Value;
-use tokio::io::AsyncWriteExt;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
-    }
-}
-
-/// Runs the binary with a home of its own; the server comes from `--server`
-/// only when given, as a user's later commands would.
-async fn claimdesk(home: &Path, server: Option<&str>, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimdesk"));
-    command
-        .arg("--home")
-        .arg(home)
-        .env_remove("CLAIMDESK_SERVER")
-        .env_remove("CLAIMDESK_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(server) = server {
-        command.args(["--server", server]);
-    }
-    command.args(args);
-    let mut child = command.spawn().expect("the claimdesk binary runs");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        // A command that fails before reading its input closes the pipe first.
-        match input.write_all(text.as_bytes()).await {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            Err(e) => panic!("cannot write to claimdesk's stdin: {e}"),
-        }
-    }
-    drop(input);
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().await.unwrap();
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
-
-async fn login(home: &Path, server: &TestServer, email: &str) -> Run {
-    claimdesk(
-        home,
-        Some(&server.base_url),
-        &["login", "--email", email, "--password-stdin"],
-        Some(&format!("{}\n", demo::PASSWORD)),
-    )
-    .await
-    .ok()
-}
-
-/// The same session as the binary's, read from the keyring, to ask the server directly.
-async fn server_view(home: &Path, server: &TestServer, email: &str) -> ApiClient {
-    let token = KeyringSlot::new(&server.base_url, email, home)
-        .load()
-        .await
-        .unwrap()
-        .expect("login put the token in the keyring");
-    ApiClient::new(&server.base_url).unwrap().with_token(token)
-}
+use common::{claimdesk, login, server_view};
 
 fn one_sentence(stderr: &str) -> &str {
     let line = stderr.trim_end();

@@ -2,91 +2,24 @@
 //! real server on loopback. Uses the OS keyring: run under
 //! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-cli`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
 use claimdesk_api::routes;
-use claimdesk_client::{ApiClient, KeyringSlot};
+use claimdesk_client::ApiClient;
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
+use common::{claimdesk, command};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
-    }
-}
-
-fn command(home: &Path, args: &[&str]) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_claimdesk"));
-    command
-        .arg("--home")
-        .arg(home)
-        .env_remove("CLAIMDESK_SERVER")
-        .env_remove("CLAIMDESK_HOME")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
-async fn claimdesk(home: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = command(home, args).spawn().expect("the binary runs");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        let _ = input.write_all(text.as_bytes()).await;
-    }
-    drop(input);
-    let out = child.wait_with_output().await.unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Signs in as `email`; answers the same session's API client and a dossier reference.
 async fn login(home: &Path, server: &TestServer, email: &str) -> (ApiClient, String) {
-    claimdesk(
-        home,
-        &[
-            "--server",
-            &server.base_url,
-            "login",
-            "--email",
-            email,
-            "--password-stdin",
-        ],
-        Some(&format!("{}\n", demo::PASSWORD)),
-    )
-    .await
-    .ok();
-    let token = KeyringSlot::new(&server.base_url, email, home)
-        .load()
-        .await
-        .unwrap()
-        .expect("login put the token in the keyring");
-    let api = ApiClient::new(&server.base_url).unwrap().with_token(token);
+    common::login(home, server, email).await;
+    let api = common::server_view(home, server, email).await;
     let reference = api.dossiers().await.unwrap().remove(0).reference;
     (api, reference)
 }
@@ -111,7 +44,7 @@ fn sha_hex(bytes: &[u8]) -> String {
 }
 
 async fn documents_of(home: &Path, reference: &str) -> Vec<Value> {
-    claimdesk(home, &["documents", reference, "--json"], None)
+    claimdesk(home, None, &["documents", reference, "--json"], None)
         .await
         .ok()
         .json()
@@ -161,7 +94,7 @@ async fn an_upload_killed_mid_way_completes_on_the_next_run_once() {
     assert!(!status.success(), "killed: {status:?}");
     assert!(!killed_after.contains("(100%)"), "{killed_after}");
 
-    let outbox = claimdesk(home.path(), &["outbox", "--json"], None)
+    let outbox = claimdesk(home.path(), None, &["outbox", "--json"], None)
         .await
         .ok();
     let items = outbox.json();
@@ -187,7 +120,7 @@ async fn an_upload_killed_mid_way_completes_on_the_next_run_once() {
     assert_eq!(ours.len(), 1, "one document: {listed:?}");
     assert_eq!(ours[0]["size"], size);
     // Nothing left to send: a further run creates nothing.
-    claimdesk(home.path(), &["outbox"], None).await.ok();
+    claimdesk(home.path(), None, &["outbox"], None).await.ok();
     assert_eq!(
         documents_of(home.path(), &reference).await.len(),
         before + 1
@@ -284,6 +217,7 @@ async fn hostile_document_names_cannot_leave_the_chosen_folder() {
         let id = document_named(&api, &server.base_url, &reference, name).await;
         let run = claimdesk(
             home.path(),
+            None,
             &["download", &id.to_string(), "--out", out.to_str().unwrap()],
             None,
         )
@@ -323,6 +257,7 @@ async fn a_refused_file_is_reported_and_can_be_cancelled() {
     std::fs::write(&exe, bytes).unwrap();
     let run = claimdesk(
         home.path(),
+        None,
         &[
             "upload",
             &reference,
@@ -340,19 +275,20 @@ async fn a_refused_file_is_reported_and_can_be_cancelled() {
         run.stderr
     );
     assert!(run.stderr.contains("outbox retry 1"), "{}", run.stderr);
-    let listed = claimdesk(home.path(), &["outbox"], None).await.ok();
+    let listed = claimdesk(home.path(), None, &["outbox"], None).await.ok();
     assert!(listed.stdout.contains("failed"), "{}", listed.stdout);
-    let run = claimdesk(home.path(), &["outbox", "cancel", "1"], None)
+    let run = claimdesk(home.path(), None, &["outbox", "cancel", "1"], None)
         .await
         .ok();
     assert!(run.stdout.contains("cancelled"), "{}", run.stdout);
-    let items = claimdesk(home.path(), &["outbox", "--json"], None)
+    let items = claimdesk(home.path(), None, &["outbox", "--json"], None)
         .await
         .ok()
         .json();
     assert_eq!(items[0]["state"], "cancelled");
     let run = claimdesk(
         home.path(),
+        None,
         &["upload", &reference, "x.pdf", "--category", "nonsense"],
         None,
     )
