@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod claim;
+pub mod epc_qr;
 pub mod ident;
 pub mod legal_rate;
 pub mod money;
@@ -12,7 +13,9 @@ pub mod siren;
 pub mod statement;
 
 pub use claim::{AdmissionStatus, ClaimNature};
-pub use ident::{Bic, FrenchRib, Iban, IdentError, IdentKind, RcsNumber, RfReference, Siret};
+pub use ident::{
+    Bic, CreditorId, FrenchRib, Iban, IdentError, IdentKind, RcsNumber, RfReference, Siret,
+};
 pub use money::{Money, MoneyError};
 pub use procedure::{ProcedureKind, ProcedureStage};
 pub use siren::{Siren, SirenError};

@@ -66,6 +66,7 @@ macro_rules! canonical_string {
 mod bic;
 mod iban;
 mod iban_registry;
+mod ics;
 mod rcs;
 mod rf;
 mod rib;
@@ -73,6 +74,7 @@ mod siret;
 
 pub use bic::Bic;
 pub use iban::Iban;
+pub use ics::CreditorId;
 pub use rcs::RcsNumber;
 pub use rf::RfReference;
 pub use rib::{FRENCH_RIB_COUNTRIES, FrenchRib, rib_key, validate_rib};
@@ -87,6 +89,7 @@ pub enum IdentKind {
     RfReference,
     Siret,
     Rcs,
+    CreditorId,
 }
 
 impl fmt::Display for IdentKind {
@@ -98,6 +101,7 @@ impl fmt::Display for IdentKind {
             IdentKind::RfReference => "RF creditor reference",
             IdentKind::Siret => "SIRET",
             IdentKind::Rcs => "RCS number",
+            IdentKind::CreditorId => "SEPA creditor identifier",
         })
     }
 }
@@ -306,6 +310,7 @@ mod tests {
         check::<RfReference>();
         check::<Siret>();
         check::<RcsNumber>();
+        check::<CreditorId>();
     }
 
     #[test]
