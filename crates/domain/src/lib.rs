@@ -14,7 +14,8 @@ pub mod statement;
 
 pub use claim::{AdmissionStatus, ClaimNature};
 pub use ident::{
-    Bic, CreditorId, FrenchRib, Iban, IdentError, IdentKind, RcsNumber, RfReference, Siret,
+    Bic, CreditorId, FrenchRib, Iban, IdentError, IdentKind, MandateReference, RcsNumber,
+    RfReference, Siret,
 };
 pub use money::{Money, MoneyError};
 pub use procedure::{ProcedureKind, ProcedureStage};

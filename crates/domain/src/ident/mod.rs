@@ -71,6 +71,7 @@ mod rcs;
 mod rf;
 mod rib;
 mod siret;
+mod umr;
 
 pub use bic::Bic;
 pub use iban::Iban;
@@ -79,6 +80,7 @@ pub use rcs::RcsNumber;
 pub use rf::RfReference;
 pub use rib::{FRENCH_RIB_COUNTRIES, FrenchRib, rib_key, validate_rib};
 pub use siret::Siret;
+pub use umr::MandateReference;
 
 /// Which identifier an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,6 +92,7 @@ pub enum IdentKind {
     Siret,
     Rcs,
     CreditorId,
+    MandateReference,
 }
 
 impl fmt::Display for IdentKind {
@@ -102,6 +105,7 @@ impl fmt::Display for IdentKind {
             IdentKind::Siret => "SIRET",
             IdentKind::Rcs => "RCS number",
             IdentKind::CreditorId => "SEPA creditor identifier",
+            IdentKind::MandateReference => "mandate reference",
         })
     }
 }
@@ -311,6 +315,7 @@ mod tests {
         check::<Siret>();
         check::<RcsNumber>();
         check::<CreditorId>();
+        check::<MandateReference>();
     }
 
     #[test]
