@@ -8,6 +8,7 @@ pub mod ident;
 pub mod legal_rate;
 pub mod money;
 pub mod ordinance_2020;
+pub mod payment;
 pub mod procedure;
 pub mod siren;
 pub mod statement;

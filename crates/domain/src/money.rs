@@ -67,6 +67,10 @@ impl Money {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
+    pub fn is_positive(&self) -> bool {
+        !self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
     /// Multiplies by a rate or ratio and rounds the result half-up to the cent.
     pub fn mul_round(&self, factor: Decimal) -> Money {
         Money::from_decimal(self.0 * factor)
