@@ -77,6 +77,9 @@ pub struct Config {
     pub user_quota_bytes: u64,
     /// An upload unfinished this long after its creation is removed.
     pub upload_expiry: Duration,
+    /// A finished upload no document was made of this long after it finished
+    /// is removed, its content with it unless a document holds the same bytes.
+    pub unused_upload_expiry: Duration,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -95,6 +98,7 @@ impl Config {
             max_upload_bytes: claimdesk_api::uploads::DEFAULT_MAX_UPLOAD_BYTES,
             user_quota_bytes: 2 * 1024 * 1024 * 1024,
             upload_expiry: Duration::from_secs(24 * 3600),
+            unused_upload_expiry: Duration::from_secs(7 * 24 * 3600),
             clock: Arc::new(SystemClock),
         }
     }

@@ -156,6 +156,15 @@ impl App {
             .await?)
     }
 
+    /// Removes expired uploads, unfinished or finished and unused, so their
+    /// space comes back even when nobody uploads.
+    pub async fn sweep_uploads(&self) -> Result<(), AppError> {
+        let mut tx = self.state.db.write.begin().await?;
+        uploads::sweep_expired(&mut tx, &self.state.config).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Closes the database connections; the app is unusable afterwards.
     pub async fn close(&self) {
         self.state.db.close().await;

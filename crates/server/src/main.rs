@@ -25,8 +25,40 @@ struct Cli {
     /// Load the demo data set (once) and print its accounts.
     #[arg(long)]
     demo: bool,
+    #[command(flatten)]
+    limits: Limits,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// Upload limits; the defaults suit a shared server.
+#[derive(Debug, clap::Args)]
+struct Limits {
+    /// Largest file an upload may declare, in bytes [default: 209715200, 200 MiB].
+    #[arg(long, env = "CLAIMDESK_MAX_UPLOAD_BYTES", value_name = "BYTES")]
+    max_upload_bytes: Option<u64>,
+    /// Bytes one user may hold in uploads and documents [default: 2147483648, 2 GiB].
+    #[arg(long, env = "CLAIMDESK_USER_QUOTA_BYTES", value_name = "BYTES")]
+    user_quota_bytes: Option<u64>,
+    /// Hours a finished upload no document was made of is kept [default: 168].
+    #[arg(long, env = "CLAIMDESK_UNUSED_UPLOAD_HOURS", value_name = "HOURS")]
+    unused_upload_hours: Option<u64>,
+}
+
+impl Limits {
+    fn apply(&self, mut config: Config) -> Config {
+        if let Some(bytes) = self.max_upload_bytes {
+            config.max_upload_bytes = bytes;
+        }
+        if let Some(bytes) = self.user_quota_bytes {
+            config.user_quota_bytes = bytes;
+        }
+        if let Some(hours) = self.unused_upload_hours {
+            config.unused_upload_expiry =
+                std::time::Duration::from_secs(hours.saturating_mul(3600));
+        }
+        config
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,12 +130,20 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        None => serve(cli.listen, cli.data, cli.demo).await,
+        None => {
+            serve(
+                cli.listen,
+                cli.limits.apply(Config::new(&cli.data)),
+                cli.demo,
+            )
+            .await
+        }
     }
 }
 
-async fn serve(listen: SocketAddr, data: PathBuf, with_demo: bool) -> anyhow::Result<()> {
-    let app = App::open(Config::new(&data))
+async fn serve(listen: SocketAddr, config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let data = config.data_dir.clone();
+    let app = App::open(config)
         .await
         .with_context(|| format!("opening {}", data.display()))?;
     if with_demo {
@@ -118,6 +158,18 @@ async fn serve(listen: SocketAddr, data: PathBuf, with_demo: bool) -> anyhow::Re
             println!("  {:<32} {}", email, role.as_str());
         }
     }
+    let sweeper = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(e) = app.sweep_uploads().await {
+                    tracing::warn!(error = %e, "expired uploads not swept");
+                }
+            }
+        })
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -134,6 +186,7 @@ async fn serve(listen: SocketAddr, data: PathBuf, with_demo: bool) -> anyhow::Re
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("serving")?;
+    sweeper.abort();
     app.close().await;
     tracing::info!("stopped");
     Ok(())

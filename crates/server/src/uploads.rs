@@ -3,7 +3,7 @@
 //! last byte is in, the whole-file checks before the content is kept under
 //! its SHA-256.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -181,8 +181,49 @@ async fn remove_quietly(path: &Path) {
     }
 }
 
+/// Removes a finished upload no document was made of: its row is marked
+/// gone (freeing its quota) and its content removed unless a document or
+/// another finished upload holds the same bytes.
+pub(crate) async fn reclaim(
+    conn: &mut SqliteConnection,
+    config: &Config,
+    id: &str,
+    sha256: &str,
+) -> AppResult<()> {
+    let marked = sqlx::query(
+        "UPDATE uploads SET gone_at = ? WHERE id = ? AND gone_at IS NULL AND document_id IS NULL",
+    )
+    .bind(config.now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if marked == 0 {
+        return Ok(());
+    }
+    // Content is kept once per hash, so others may be sharing this file.
+    let shared: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM documents WHERE sha256 = ?1) \
+         OR EXISTS (SELECT 1 FROM uploads WHERE sha256 = ?1 AND id <> ?2 \
+                    AND gone_at IS NULL AND finished_at IS NOT NULL)",
+    )
+    .bind(sha256)
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !shared {
+        remove_quietly(&content_path(config, sha256)).await;
+    }
+    Ok(())
+}
+
+/// When a finished upload no document was made of is reclaimed.
+fn unused_until(config: &Config, finished_at: DateTime<Utc>) -> DateTime<Utc> {
+    finished_at + crate::config::delta(config.unused_upload_expiry)
+}
+
 /// Answers 410 for an upload that is gone, removing it first if it has just
-/// expired.
+/// expired, unfinished or finished and unused.
 pub(crate) async fn ensure_live(
     conn: &mut SqliteConnection,
     config: &Config,
@@ -191,23 +232,44 @@ pub(crate) async fn ensure_live(
     if upload.gone_at.is_some() {
         return Err(AppError::UploadGone);
     }
-    if upload.finished_at.is_none() && config.now() >= upload.expires_at {
-        discard(conn, config, &upload.id).await?;
-        return Err(AppError::UploadGone);
+    match upload.finished_at {
+        None if config.now() >= upload.expires_at => {
+            discard(conn, config, &upload.id).await?;
+            Err(AppError::UploadGone)
+        }
+        Some(finished_at)
+            if upload.document_id.is_none()
+                && config.now() >= unused_until(config, finished_at) =>
+        {
+            reclaim(conn, config, &upload.id, &upload.sha256).await?;
+            Err(AppError::UploadGone)
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
-/// Removes every unfinished upload past its expiry.
+/// Removes every unfinished upload past its expiry, and every finished one
+/// no document was made of past its own.
 pub(crate) async fn sweep_expired(conn: &mut SqliteConnection, config: &Config) -> AppResult<()> {
+    let now = config.now();
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM uploads WHERE gone_at IS NULL AND finished_at IS NULL AND expires_at <= ?",
     )
-    .bind(config.now())
+    .bind(now)
     .fetch_all(&mut *conn)
     .await?;
     for id in ids {
         discard(conn, config, &id).await?;
+    }
+    let unused: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, sha256 FROM uploads WHERE gone_at IS NULL AND document_id IS NULL \
+         AND finished_at IS NOT NULL AND finished_at <= ?",
+    )
+    .bind(now - crate::config::delta(config.unused_upload_expiry))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, sha256) in unused {
+        reclaim(conn, config, &id, &sha256).await?;
     }
     Ok(())
 }
@@ -230,11 +292,18 @@ pub(crate) async fn used_bytes(conn: &mut SqliteConnection, user_id: i64) -> App
 }
 
 /// Uploads whose PATCH is being written: a second writer on the same upload
-/// is refused rather than interleaved.
+/// is refused rather than interleaved. With them, the SHA-256 state of each
+/// upload's bytes so far, so the last PATCH of an upload sent in several knows
+/// the whole file's hash without reading it back.
 #[derive(Debug, Default)]
 pub(crate) struct Writers {
     busy: Mutex<HashSet<String>>,
+    hashes: Mutex<HashMap<String, (u64, Sha256)>>,
 }
+
+/// Hash states kept at most; past that they are dropped and the uploads they
+/// were of are read back once finished, as after a restart.
+const MAX_KEPT_HASHES: usize = 4096;
 
 pub(crate) struct WriterGuard {
     writers: Arc<Writers>,
@@ -248,6 +317,34 @@ impl Writers {
             writers: self.clone(),
             id: id.to_owned(),
         })
+    }
+}
+
+impl WriterGuard {
+    /// The hash state of the upload's first `offset` bytes, if known.
+    pub(crate) fn take_hash(&self, offset: u64) -> Option<Sha256> {
+        let mut hashes = self
+            .writers
+            .hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match hashes.remove(&self.id) {
+            Some((at, hasher)) if at == offset => Some(hasher),
+            _ => None,
+        }
+    }
+
+    /// Keeps the hash state of the upload's first `offset` bytes.
+    pub(crate) fn keep_hash(&self, offset: u64, hasher: Sha256) {
+        let mut hashes = self
+            .writers
+            .hashes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if hashes.len() >= MAX_KEPT_HASHES {
+            hashes.clear();
+        }
+        hashes.insert(self.id.clone(), (offset, hasher));
     }
 }
 

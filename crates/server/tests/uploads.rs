@@ -689,6 +689,90 @@ async fn an_upload_left_unfinished_expires() {
 }
 
 #[tokio::test]
+async fn a_finished_upload_no_document_was_made_of_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::starting_now();
+    let mut config = Config::new(dir.path()).with_clock(clock.clone());
+    config.session_idle_timeout = Duration::from_secs(72 * 3600);
+    config.unused_upload_expiry = Duration::from_secs(48 * 3600);
+    config.user_quota_bytes = 50_000;
+    let server = TestServer::start_with(config).await;
+    let caller = Caller::new(&server, demo::DEBTORS[0]).await;
+    let reference = dossier_refs(&caller).await.remove(0);
+    let document_body = |location: &str| {
+        json!({
+            "upload_id": upload_id(location),
+            "attach_to": {"kind": "dossier", "reference": reference},
+            "category": "proof_of_payment",
+            "note": null,
+            "file_name": "f.pdf",
+        })
+    };
+    let content = |bytes: &[u8]| {
+        let sha = sha_hex(bytes);
+        server.data_dir.join("documents").join(&sha[..2]).join(sha)
+    };
+
+    // Left unused, and alone with its content.
+    let unused = pdf_bytes(20_000);
+    let left = caller.start(&unused, "left.pdf").await;
+    assert_eq!(
+        caller.send_all(&left, &unused, 2).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // Made a document.
+    let kept = pdf_bytes(10_000);
+    let used = caller.start(&kept, "used.pdf").await;
+    caller.send_all(&used, &kept, 1).await;
+    let reply = caller.create_document("used", &document_body(&used)).await;
+    assert_eq!(reply.status(), StatusCode::CREATED);
+    let document: Value = reply.json().await.unwrap();
+    // The same bytes again, left unused: they share the document's content.
+    let twin = caller.start(&kept, "twin.pdf").await;
+    caller.send_all(&twin, &kept, 1).await;
+    assert!(content(&unused).exists() && content(&kept).exists());
+
+    // 40 000 of 50 000 bytes are held.
+    let later = pdf_bytes(20_000 - 1);
+    let refused = caller.create(19_999, &sha_hex(&later), "later.pdf").await;
+    assert_eq!(code(refused).await, "quota_exceeded");
+
+    clock.advance(Duration::from_secs(47 * 3600));
+    assert_eq!(caller.head(&left).await.status(), StatusCode::OK);
+    assert_eq!(caller.head(&twin).await.status(), StatusCode::OK);
+    clock.advance(Duration::from_secs(3600));
+
+    let reply = caller.create_document("left", &document_body(&left)).await;
+    assert_eq!(reply.status(), StatusCode::GONE);
+    assert_eq!(code(reply).await, "upload_gone");
+    assert!(!content(&unused).exists(), "its bytes are removed");
+    // The upload creation sweeps the twin too, and the quota they held is free.
+    let later_location = caller.start(&later, "later.pdf").await;
+    assert_eq!(
+        caller.send_all(&later_location, &later, 1).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(caller.head(&twin).await.status(), StatusCode::GONE);
+    assert_eq!(caller.head(&left).await.status(), StatusCode::GONE);
+    let reply = caller.create_document("twin", &document_body(&twin)).await;
+    assert_eq!(code(reply).await, "upload_gone");
+
+    // The upload that became a document is untouched, and so is its content.
+    assert_eq!(caller.head(&used).await.status(), StatusCode::OK);
+    let reply = caller
+        .request(
+            Method::GET,
+            &path(routes::DOCUMENT_CONTENT, document["id"].as_i64().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(reply.bytes().await.unwrap().as_ref(), kept.as_slice());
+    assert!(part_files(&server).is_empty());
+}
+
+#[tokio::test]
 async fn the_agencys_documents_download_to_those_who_see_them() {
     let server = TestServer::start_demo().await;
     let debtor = Caller::new(&server, demo::DEBTORS[0]).await;

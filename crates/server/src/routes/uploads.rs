@@ -302,7 +302,7 @@ async fn receive(
     offset: u64,
     expected_digest: Option<Vec<u8>>,
     body: Body,
-    _writing: uploads::WriterGuard,
+    writing: uploads::WriterGuard,
 ) -> AppResult<Response> {
     let config = &state.config;
     let id = upload.id.clone();
@@ -317,7 +317,14 @@ async fn receive(
     // recording them: they are not part of the upload.
     file.set_len(offset).await.map_err(io)?;
     file.seek(SeekFrom::Start(offset)).await.map_err(io)?;
-    let mut hasher = Sha256::new();
+    // The whole file's hash goes on from the bytes already received when this
+    // server saw them; a separate hash checks the chunk unless it starts the
+    // file, where both are the same.
+    let before = writing
+        .take_hash(offset)
+        .or_else(|| (offset == 0).then(Sha256::new));
+    let mut whole = before.clone();
+    let mut chunk_hasher = (expected_digest.is_some() && offset > 0).then(Sha256::new);
     let mut written = 0u64;
     let mut stream = body.into_data_stream();
     let mut failure = None;
@@ -336,7 +343,12 @@ async fn receive(
             )));
             break;
         }
-        hasher.update(&chunk);
+        if let Some(hasher) = &mut whole {
+            hasher.update(&chunk);
+        }
+        if let Some(hasher) = &mut chunk_hasher {
+            hasher.update(&chunk);
+        }
         file.write_all(&chunk).await.map_err(io)?;
         written += chunk.len() as u64;
     }
@@ -348,16 +360,22 @@ async fn receive(
         (Some(_), None) => written,
         (None, _) => written,
     };
-    let digest = hasher.finalize();
     if failure.is_none()
         && let Some(expected) = &expected_digest
-        && digest.as_slice() != expected.as_slice()
     {
-        keep = 0;
-        failure = Some(AppError::ChecksumMismatch(
-            "the chunk's SHA-256 is not the one in Upload-Checksum; it was discarded".into(),
-        ));
+        let digest = match (&chunk_hasher, &whole) {
+            (Some(hasher), _) | (None, Some(hasher)) => hasher.clone().finalize().to_vec(),
+            (None, None) => Vec::new(),
+        };
+        if digest != *expected {
+            keep = 0;
+            failure = Some(AppError::ChecksumMismatch(
+                "the chunk's SHA-256 is not the one in Upload-Checksum; it was discarded".into(),
+            ));
+        }
     }
+    // The hash state matches the bytes kept: all of this body's or none.
+    let whole = if keep == written { whole } else { before };
     file.set_len(offset + keep).await.map_err(io)?;
     file.sync_data().await.map_err(io)?;
     drop(file);
@@ -369,14 +387,18 @@ async fn receive(
         .execute(&mut *conn)
         .await?;
     if let Some(failure) = failure {
+        if let Some(hasher) = whole {
+            writing.keep_hash(received, hasher);
+        }
         return Err(failure);
     }
     let mut upload = upload;
     upload.received = received as i64;
     if received == length {
-        // One request carried the whole file: its hash is already known.
-        let whole = (offset == 0).then(|| hex::encode(digest));
+        let whole = whole.map(|hasher| hex::encode(hasher.finalize()));
         finish(&state, &mut conn, &mut upload, whole).await?;
+    } else if let Some(hasher) = whole {
+        writing.keep_hash(received, hasher);
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     offset_headers(&upload, &mut response);
@@ -505,7 +527,12 @@ pub(crate) async fn create_document(
         ),
     };
     let upload = uploads::find(&mut tx, viewer.user_id, &new.upload_id).await?;
-    uploads::ensure_live(&mut tx, &state.config, &upload).await?;
+    if let Err(gone) = uploads::ensure_live(&mut tx, &state.config, &upload).await {
+        // An upload found expired here is removed for good, not only for
+        // this request.
+        tx.commit().await?;
+        return Err(gone);
+    }
     let (Some(_), Some(content_type)) = (upload.finished_at, upload.content_type.as_deref()) else {
         return Err(AppError::Conflict(format!(
             "the upload is not finished: {} of {} bytes received",
