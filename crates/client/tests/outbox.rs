@@ -85,6 +85,39 @@ async fn content(api: &ApiClient, id: i64) -> Vec<u8> {
         .unwrap()
 }
 
+/// Adds `file` to the outbox for the signed-in user's dossier.
+async fn add_to_dossier(me: &mut SignedIn, file: &Path, category: DocumentCategory) -> Vec<i64> {
+    me.desk
+        .add_document(
+            AttachTo::Dossier {
+                reference: me.reference.clone(),
+            },
+            &[file.to_path_buf()],
+            category,
+            None,
+            false,
+        )
+        .await
+        .unwrap()
+}
+
+/// The document `id` holds `file`'s bytes, and it alone in the dossier does.
+async fn assert_delivered_once(me: &SignedIn, id: i64, file: &Path) {
+    let listed = documents(&me.api, &me.reference).await;
+    let document = listed.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(document.sha256, sha_of(file));
+    assert_eq!(document.size, std::fs::metadata(file).unwrap().len());
+    let stored = content(&me.api, id).await;
+    assert_eq!(hex::encode(Sha256::digest(&stored)), sha_of(file));
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|d| d.sha256 == document.sha256)
+            .count(),
+        1
+    );
+}
+
 #[tokio::test]
 async fn a_document_added_offline_is_sent_once_when_the_server_is_back() {
     let mut server = TestServer::start_demo().await;
@@ -94,19 +127,7 @@ async fn a_document_added_offline_is_sent_once_when_the_server_is_back() {
     let before = documents(&me.api, &me.reference).await.len();
 
     server.stop().await;
-    let ids = me
-        .desk
-        .add_document(
-            AttachTo::Dossier {
-                reference: me.reference.clone(),
-            },
-            std::slice::from_ref(&file),
-            DocumentCategory::ProofOfIncome,
-            None,
-            false,
-        )
-        .await
-        .unwrap();
+    let ids = add_to_dossier(&mut me, &file, DocumentCategory::ProofOfIncome).await;
     let report = me.desk.send_outbox(|_| {}).await.unwrap();
     assert!(report.offline, "{report:?}");
     assert_eq!(report.pending, 1);
@@ -227,18 +248,7 @@ async fn a_cut_mid_upload_resumes_from_the_servers_offset() {
     let mut me = sign_in(&proxy.base_url, demo::DEBTORS[0]).await;
     let files = tempfile::tempdir().unwrap();
     let file = pdf_file(files.path(), "bilan-2024.pdf", size);
-    me.desk
-        .add_document(
-            AttachTo::Dossier {
-                reference: me.reference.clone(),
-            },
-            std::slice::from_ref(&file),
-            DocumentCategory::BalanceSheet,
-            None,
-            false,
-        )
-        .await
-        .unwrap();
+    add_to_dossier(&mut me, &file, DocumentCategory::BalanceSheet).await;
     let sent_before = proxy.upstream_bytes.load(Ordering::SeqCst);
     let report = me.desk.send_outbox(|_| {}).await.unwrap();
     assert_eq!(report.sent.len(), 1, "{report:?}");
@@ -249,20 +259,7 @@ async fn a_cut_mid_upload_resumes_from_the_servers_offset() {
         sent < size as u64 + 4 * 1024 * 1024 + 64 * 1024,
         "{sent} bytes went for a {size}-byte file"
     );
-    let id = report.sent[0].document_id;
-    let listed = documents(&me.api, &me.reference).await;
-    let document = listed.iter().find(|d| d.id == id).unwrap();
-    assert_eq!(document.sha256, sha_of(&file));
-    assert_eq!(document.size, size as u64);
-    let stored = content(&me.api, id).await;
-    assert_eq!(hex::encode(Sha256::digest(&stored)), sha_of(&file));
-    assert_eq!(
-        listed
-            .iter()
-            .filter(|d| d.sha256 == document.sha256)
-            .count(),
-        1
-    );
+    assert_delivered_once(&me, report.sent[0].document_id, &file).await;
 }
 
 #[tokio::test]
@@ -331,4 +328,91 @@ async fn an_executable_named_pdf_fails_with_its_reason_and_can_be_retried_or_can
             .as_u16();
         assert!(matches!(status, 404 | 410), "{status}");
     }
+}
+
+/// The server's offset of an upload, asked with tus `HEAD`.
+async fn server_offset(api: &ApiClient, url: &str) -> u64 {
+    let reply = reqwest::Client::new()
+        .head(url)
+        .header("Tus-Resumable", "1.0.0")
+        .bearer_auth(api.token().unwrap().expose())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    reply.headers()["upload-offset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_server_restarted_mid_upload_is_resumed_from_its_offset() {
+    let mut server = TestServer::start_demo().await;
+    let size: u64 = 24 * 1024 * 1024;
+    // Never cuts: it counts what goes to the server.
+    let proxy = CuttingProxy::start(server.addr, i64::MAX).await;
+    let mut me = sign_in(&proxy.base_url, demo::DEBTORS[0]).await;
+    let files = tempfile::tempdir().unwrap();
+    let file = pdf_file(files.path(), "relevé de compte.pdf", size as usize);
+    let before = documents(&me.api, &me.reference).await.len();
+    add_to_dossier(&mut me, &file, DocumentCategory::ProofOfIncome).await;
+
+    // The server stops once it acknowledged a first chunk; the send goes on
+    // meanwhile and finds it gone.
+    let acknowledged = tokio::sync::Notify::new();
+    let sending = me.desk.send_outbox(|p| {
+        if p.sent > 0 && p.sent < p.size {
+            acknowledged.notify_one();
+        }
+    });
+    let stopping = async {
+        acknowledged.notified().await;
+        server.stop().await;
+    };
+    let (report, ()) = tokio::join!(sending, stopping);
+    let report = report.unwrap();
+    assert!(report.offline, "{report:?}");
+    assert_eq!(report.pending, 1);
+    let item = me.desk.outbox().await.unwrap().remove(0);
+    assert!(item.state.is_waiting(), "{item:?}");
+    assert!(item.offset > 0 && item.offset < size, "{}", item.offset);
+    let url = item.upload_url.clone().unwrap();
+    let id = url.rsplit('/').next().unwrap();
+    let part = server.data_dir.join("uploads").join(format!("{id}.part"));
+
+    // Same data directory, same port: what arrived was kept on disk.
+    server.restart().await;
+    let held = server_offset(&me.api, &url).await;
+    assert!(held >= item.offset && held < size, "{held} of {size}");
+    assert!(std::fs::metadata(&part).unwrap().len() >= held);
+    let stored = std::fs::read(&part).unwrap();
+    let original = std::fs::read(&file).unwrap();
+    assert!(
+        stored[..held as usize] == original[..held as usize],
+        "the bytes held are the file's"
+    );
+    drop((stored, original));
+
+    let sent_before = proxy.upstream_bytes.load(Ordering::SeqCst);
+    let mut resumed_from = None;
+    let report = me
+        .desk
+        .send_outbox(|p| {
+            resumed_from.get_or_insert(p.sent);
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert_eq!(resumed_from, Some(held));
+    let sent = proxy.upstream_bytes.load(Ordering::SeqCst) - sent_before;
+    assert!(
+        sent >= size - held && sent < size - held + 64 * 1024,
+        "{sent} bytes went for the {} missing",
+        size - held
+    );
+
+    assert_eq!(documents(&me.api, &me.reference).await.len(), before + 1);
+    assert_delivered_once(&me, report.sent[0].document_id, &file).await;
 }

@@ -2,14 +2,16 @@
 //! resumed from the server's offset, then the document created with the
 //! item's idempotency key.
 
-use std::time::Duration;
+use std::io::{Read, Seek};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use claimdesk_api::routes;
 use claimdesk_api::uploads::{Document, NewDocument, TUS_VERSION};
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, LOCATION};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
@@ -18,9 +20,17 @@ use crate::error::{ClientError, Result};
 use crate::http::{ApiClient, RetryPolicy};
 use crate::store::Store;
 
-/// Bytes per PATCH: large enough for loopback throughput, small enough that a
-/// cut loses little and memory stays flat whatever the file's size.
-pub(crate) const CHUNK: usize = 4 * 1024 * 1024;
+/// Bytes of the first PATCH; later ones are sized on the throughput seen so
+/// each takes about [`CHUNK_SECONDS`], between this and [`MAX_CHUNK`]. A cut
+/// loses at most the chunk in flight (it is checked as a whole).
+pub(crate) const CHUNK: u64 = 4 * 1024 * 1024;
+/// Each PATCH ends with the server making its bytes durable: on a fast link,
+/// larger chunks keep that from setting the pace.
+const MAX_CHUNK: u64 = 64 * 1024 * 1024;
+const CHUNK_SECONDS: f64 = 2.0;
+/// Reads of the copy, for hashing and sending: memory stays flat whatever
+/// the chunk's size.
+const READ_BUFFER: usize = 256 * 1024;
 /// A chunk on a slow link may take longer than an API call.
 const CHUNK_TIMEOUT: Duration = Duration::from_secs(300);
 /// Offsets re-learned in a row before giving up on a server that keeps moving.
@@ -54,6 +64,7 @@ pub(crate) async fn deliver(
         (Some(_), _) => Step::Locate,
     };
     let (mut transient, mut reheads, mut restarts, mut checksums) = (0u32, 0u32, 0u32, 0u32);
+    let mut chunks = Chunks::new(&item);
     loop {
         let outcome = match step {
             Step::Create => create(api, store, &mut item).await.map(|()| Step::Send),
@@ -73,7 +84,9 @@ pub(crate) async fn deliver(
                     sent: item.offset,
                     size: item.size,
                 });
-                patch(api, store, &mut item).await.map(|()| Step::Send)
+                patch(api, store, &mut item, &mut chunks)
+                    .await
+                    .map(|()| Step::Send)
             }
             Step::Finish => match finish(api, &item).await {
                 Ok(document) => {
@@ -220,25 +233,15 @@ async fn locate(api: &ApiClient, store: &Store, item: &mut OutboxItem) -> Result
     Ok(())
 }
 
-/// One chunk from the recorded offset, read from the copy on disk.
-async fn patch(api: &ApiClient, store: &Store, item: &mut OutboxItem) -> Result<()> {
-    let length = (item.size - item.offset).min(CHUNK as u64) as usize;
-    let chunk = read_chunk(item, length).await?;
-    let checksum = format!("sha256 {}", BASE64.encode(Sha256::digest(&chunk)));
-    let request = tus(api.request(Method::PATCH, upload_url(item)?))
-        .timeout(CHUNK_TIMEOUT)
-        .header(CONTENT_TYPE, "application/offset+octet-stream")
-        .header("Upload-Offset", item.offset.to_string())
-        .header("Upload-Checksum", checksum)
-        .body(chunk);
-    let response = api.execute(request).await?;
-    let offset = offset_of(&response)?;
-    super::set_offset(store, item.id, offset).await?;
-    item.offset = offset;
-    Ok(())
-}
-
-async fn read_chunk(item: &OutboxItem, length: usize) -> Result<Vec<u8>> {
+/// One chunk from the recorded offset, streamed from the copy on disk while
+/// the following one is hashed.
+async fn patch(
+    api: &ApiClient,
+    store: &Store,
+    item: &mut OutboxItem,
+    chunks: &mut Chunks,
+) -> Result<()> {
+    let (length, checksum) = chunks.next(item.offset, item.size - item.offset).await?;
     let context = || format!("cannot read the outbox copy of {}", item.file_name);
     let mut file = tokio::fs::File::open(&item.local_path)
         .await
@@ -246,11 +249,113 @@ async fn read_chunk(item: &OutboxItem, length: usize) -> Result<Vec<u8>> {
     file.seek(std::io::SeekFrom::Start(item.offset))
         .await
         .map_err(|e| ClientError::io(context(), e))?;
-    let mut chunk = vec![0u8; length];
-    file.read_exact(&mut chunk)
+    let body = tokio_util::io::ReaderStream::with_capacity(file.take(length), READ_BUFFER);
+    let request = tus(api.request(Method::PATCH, upload_url(item)?))
+        .timeout(CHUNK_TIMEOUT)
+        .header(CONTENT_TYPE, "application/offset+octet-stream")
+        .header(CONTENT_LENGTH, length)
+        .header("Upload-Offset", item.offset.to_string())
+        .header("Upload-Checksum", checksum)
+        .body(reqwest::Body::wrap_stream(body));
+    let started = Instant::now();
+    let following = item.offset + length;
+    let following_length = chunks.size.min(item.size - following);
+    let (response, ()) = tokio::join!(
+        api.execute(request),
+        chunks.prepare(following, following_length)
+    );
+    let offset = offset_of(&response?)?;
+    chunks.sized_on(length, started.elapsed());
+    super::set_offset(store, item.id, offset).await?;
+    item.offset = offset;
+    Ok(())
+}
+
+/// The `Upload-Checksum` of each chunk, the next one computed while the
+/// current one is on the wire, and the size of the chunks to come.
+struct Chunks {
+    path: PathBuf,
+    file_name: String,
+    size: u64,
+    /// Offset, length and checksum of the chunk hashed ahead.
+    ready: Option<(u64, u64, String)>,
+}
+
+impl Chunks {
+    fn new(item: &OutboxItem) -> Chunks {
+        Chunks {
+            path: item.local_path.clone(),
+            file_name: item.file_name.clone(),
+            size: CHUNK,
+            ready: None,
+        }
+    }
+
+    /// The length and checksum of the chunk at `offset`: the one hashed
+    /// ahead when it starts there (the server may have moved the offset
+    /// since), else one of the current size, hashed now.
+    async fn next(&mut self, offset: u64, left: u64) -> Result<(u64, String)> {
+        match self.ready.take() {
+            Some((at, length, checksum)) if at == offset && length <= left => {
+                Ok((length, checksum))
+            }
+            _ => {
+                let length = self.size.min(left);
+                Ok((length, self.hash(offset, length).await?))
+            }
+        }
+    }
+
+    /// Hashes ahead; a failure is left for [`checksum`](Self::checksum) to
+    /// meet again.
+    async fn prepare(&mut self, offset: u64, length: u64) {
+        if length > 0 {
+            self.ready = self
+                .hash(offset, length)
+                .await
+                .ok()
+                .map(|checksum| (offset, length, checksum));
+        }
+    }
+
+    /// Sizes the next chunks on how long this one took.
+    fn sized_on(&mut self, length: u64, took: Duration) {
+        let per_second = length as f64 / took.as_secs_f64().max(0.001);
+        let size = (per_second * CHUNK_SECONDS) as u64;
+        self.size = size.clamp(CHUNK, MAX_CHUNK) / CHUNK * CHUNK;
+    }
+
+    async fn hash(&self, offset: u64, length: u64) -> Result<String> {
+        let path = self.path.clone();
+        let hashed = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
+            let mut file = std::fs::File::open(&path)?;
+            file.seek(std::io::SeekFrom::Start(offset))?;
+            let mut chunk = file.take(length);
+            let mut hasher = Sha256::new();
+            let mut buffer = vec![0u8; READ_BUFFER];
+            let mut read = 0u64;
+            loop {
+                let n = chunk.read(&mut buffer)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..n]);
+                read += n as u64;
+            }
+            if read != length {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            Ok(format!("sha256 {}", BASE64.encode(hasher.finalize())))
+        })
         .await
-        .map_err(|e| ClientError::io(context(), e))?;
-    Ok(chunk)
+        .map_err(|e| ClientError::Store(format!("hashing a chunk interrupted: {e}")))?;
+        hashed.map_err(|e| {
+            ClientError::io(
+                format!("cannot read the outbox copy of {}", self.file_name),
+                e,
+            )
+        })
+    }
 }
 
 /// `POST /v1/documents` with the item's key: a replay answers the same document.
