@@ -20,6 +20,15 @@ const COMMANDS: &[&str] = &[
     "save_statement_pdf",
     "save_rib_pdf",
     "save_attestation_pdf",
+    "pick_files",
+    "add_documents",
+    "outbox",
+    "send_outbox",
+    "retry_outbox_item",
+    "cancel_outbox_item",
+    "documents",
+    "open_document",
+    "save_document",
 ];
 
 fn main() {

@@ -1,6 +1,10 @@
 //! The sync nobody has to ask for: at start, on the timer, and as soon as the
 //! server answers again after a cut. On-demand syncs (`sync_now`) join the same
 //! single run (see [`Desktop::sync`]) and restart the timer.
+//!
+//! The outbox is sent by [`send`], one pass at a time, whenever something may
+//! go: files added or retried, a sync that reached the server (so at start and
+//! on the server's return too).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,5 +52,15 @@ pub async fn step(desktop: &Arc<Desktop>) -> Duration {
             .clamp(Duration::from_secs(1), ONLINE_PROBE)
     } else {
         OFFLINE_PROBE
+    }
+}
+
+/// Sends the outbox each time it is woken; runs until the app ends.
+pub async fn send(desktop: Arc<Desktop>) {
+    loop {
+        desktop.outbox_wake.notified().await;
+        if let Err(e) = desktop.send_outbox().await {
+            tracing::info!(error = %e, "outbox not sent");
+        }
     }
 }

@@ -10,12 +10,13 @@ use claimdesk_api::records::DossierDetail;
 use claimdesk_client::SearchHit;
 use ts_rs::TS;
 
-use crate::commands::{ActivateArgs, LoginArgs};
+use crate::commands::{ActivateArgs, AddDocumentsArgs, LoginArgs};
 use crate::error::CommandError;
+use crate::files::{DragState, Selection};
 use crate::settings::Settings;
 use crate::views::{
-    AppStatus, DocumentSubject, DossierSummary, ProcedureDetail, ProcedureSummary, RibView,
-    StatementView, SyncProgress, SyncReport, SyncState,
+    AppStatus, DocumentSubject, DocumentView, DossierSummary, ProcedureDetail, ProcedureSummary,
+    QueueItem, QueueProgress, RibView, StatementView, SyncProgress, SyncReport, SyncState,
 };
 
 /// Where the UI keeps the generated files.
@@ -43,5 +44,11 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     DocumentSubject::export_all_to(dir)?;
     StatementView::export_all_to(dir)?;
     RibView::export_all_to(dir)?;
+    Selection::export_all_to(dir)?;
+    DragState::export_all_to(dir)?;
+    AddDocumentsArgs::export_all_to(dir)?;
+    QueueItem::export_all_to(dir)?;
+    QueueProgress::export_all_to(dir)?;
+    DocumentView::export_all_to(dir)?;
     Ok(())
 }

@@ -7,20 +7,23 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use claimdesk_api::auth::User;
 use claimdesk_api::records::DossierDetail;
+use claimdesk_api::uploads::DocumentCategory;
 use claimdesk_client::DocumentFile;
 use claimdesk_client::SearchHit;
 use serde::Deserialize;
 use tauri::{State, WebviewWindow};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
+use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use crate::desktop::Desktop;
 use crate::error::{CommandError, CommandResult};
+use crate::files::{self, Selection};
 use crate::save;
 use crate::settings::Settings;
 use crate::views::{
-    AppStatus, DocumentSubject, DossierSummary, ProcedureDetail, ProcedureSummary, RibView,
-    StatementView, SyncReport,
+    AppStatus, DocumentSubject, DocumentTarget, DocumentView, DossierSummary, ProcedureDetail,
+    ProcedureSummary, QueueItem, RibView, StatementView, SyncReport,
 };
 
 type App<'a> = State<'a, Arc<Desktop>>;
@@ -42,6 +45,20 @@ pub struct ActivateArgs {
     pub code: String,
     pub email: String,
     pub password: String,
+}
+
+/// What `add_documents` takes (as `{args}`): files picked or dropped, named
+/// by their selection's id, never by path.
+#[derive(Debug, Deserialize, TS)]
+pub struct AddDocumentsArgs {
+    #[ts(type = "number")]
+    pub selection: u64,
+    pub attach_to: DocumentTarget,
+    pub category: DocumentCategory,
+    /// Required for `other`.
+    pub note: Option<String>,
+    /// Combine the files (images) into one PDF first.
+    pub as_pdf: bool,
 }
 
 #[tauri::command]
@@ -159,6 +176,108 @@ pub async fn save_attestation_pdf(
     save_chosen(window, document).await
 }
 
+/// Files chosen in the native dialog (or named by CLAIMDESK_PICK_FILES); null
+/// when the user cancelled.
+#[tauri::command]
+pub async fn pick_files(window: WebviewWindow, app: App<'_>) -> CommandResult<Option<Selection>> {
+    let picked = match files::picked_from_env() {
+        Some(paths) => Some(paths),
+        None => {
+            in_dialog(move || {
+                file_dialog(&window).blocking_pick_files().map(|chosen| {
+                    chosen
+                        .into_iter()
+                        .filter_map(|file| file.into_path().ok())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .await?
+        }
+    };
+    let Some(paths) = picked else {
+        return Ok(None);
+    };
+    app.select(paths)
+        .map(Some)
+        .ok_or_else(|| CommandError::invalid("none of the files chosen can be read"))
+}
+
+#[tauri::command]
+pub async fn add_documents(app: App<'_>, args: AddDocumentsArgs) -> CommandResult<Vec<i64>> {
+    let AddDocumentsArgs {
+        selection,
+        attach_to,
+        category,
+        note,
+        as_pdf,
+    } = args;
+    app.add_documents(selection, attach_to.into(), category, note, as_pdf)
+        .await
+}
+
+#[tauri::command]
+pub async fn outbox(app: App<'_>) -> CommandResult<Vec<QueueItem>> {
+    app.outbox().await
+}
+
+/// Starts a pass over the outbox in the background; progress comes as events.
+#[tauri::command]
+pub async fn send_outbox(app: App<'_>) -> CommandResult<()> {
+    app.outbox_wake.notify_one();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn retry_outbox_item(app: App<'_>, id: i64) -> CommandResult<QueueItem> {
+    app.retry_outbox_item(id).await
+}
+
+#[tauri::command]
+pub async fn cancel_outbox_item(app: App<'_>, id: i64) -> CommandResult<QueueItem> {
+    app.cancel_outbox_item(id).await
+}
+
+#[tauri::command]
+pub async fn documents(app: App<'_>, of: DocumentTarget) -> CommandResult<Vec<DocumentView>> {
+    app.documents_of(&of.into()).await
+}
+
+/// Opens a document in the system's viewer, from the copy kept on this machine.
+#[tauri::command]
+pub async fn open_document(window: WebviewWindow, app: App<'_>, id: i64) -> CommandResult<()> {
+    let path = app.document_to_open(id).await?;
+    window
+        .opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| CommandError::io(format!("cannot open the document: {e}")))
+}
+
+/// Saves a document in the folder chosen in the native dialog (or in
+/// CLAIMDESK_SAVE_DIR); answers the path written, or null when cancelled.
+#[tauri::command]
+pub async fn save_document(
+    window: WebviewWindow,
+    app: App<'_>,
+    id: i64,
+) -> CommandResult<Option<String>> {
+    let folder = match save::folder_from_env() {
+        Some(folder) => Some(folder),
+        None => {
+            in_dialog(move || {
+                file_dialog(&window)
+                    .blocking_pick_folder()
+                    .and_then(|chosen| chosen.into_path().ok())
+            })
+            .await?
+        }
+    };
+    let Some(folder) = folder else {
+        return Ok(None);
+    };
+    let path = app.save_document(id, &folder).await?;
+    Ok(Some(path.display().to_string()))
+}
+
 /// Writes `document` where the user says in the native save dialog (or in
 /// CLAIMDESK_SAVE_DIR when set). The dialog blocks its thread until answered.
 async fn save_chosen(
@@ -166,20 +285,30 @@ async fn save_chosen(
     document: DocumentFile,
 ) -> CommandResult<Option<String>> {
     let folder = save::folder_from_env();
-    let saved = tauri::async_runtime::spawn_blocking(move || match folder {
+    let saved = in_dialog(move || match folder {
         Some(folder) => save::save_in(&folder, &document).map(Some),
         None => save::save(&document, |name| {
-            window
-                .dialog()
-                .file()
-                .set_parent(&window)
+            file_dialog(&window)
                 .set_file_name(name)
                 .add_filter("PDF", &["pdf"])
                 .blocking_save_file()
                 .and_then(|chosen| chosen.into_path().ok())
         }),
     })
-    .await
-    .map_err(|e| CommandError::io(format!("the save was interrupted: {e}")))??;
+    .await??;
     Ok(saved.map(|path| path.display().to_string()))
+}
+
+/// Runs a native dialog off the async threads: it blocks its thread until answered.
+async fn in_dialog<T: Send + 'static>(
+    dialog: impl FnOnce() -> T + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(dialog)
+        .await
+        .map_err(|e| CommandError::io(format!("the dialog was interrupted: {e}")))
+}
+
+/// The native file dialog, over the window.
+fn file_dialog(window: &WebviewWindow) -> FileDialogBuilder<tauri::Wry> {
+    window.dialog().file().set_parent(window)
 }

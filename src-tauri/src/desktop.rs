@@ -2,6 +2,7 @@
 //! signed-in user's store for reads, the settings, and the sync that runs once
 //! at a time however many ask for it.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -10,19 +11,21 @@ use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use claimdesk_api::auth::User;
 use claimdesk_api::records::DossierDetail;
+use claimdesk_api::uploads::{AttachTo, DocumentCategory};
 use claimdesk_client::{
-    ApiClient, Claimdesk, ClientError, DocumentFile, Home, RetryPolicy, SearchHit, Shown, Subject,
-    SyncOutcome,
+    ApiClient, Claimdesk, ClientCode, ClientError, Code, DocumentFile, Home, RetryPolicy,
+    SearchHit, SendReport, Shown, Subject, SyncOutcome,
 };
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 use tokio::sync::{Notify, RwLock};
 
 use crate::error::{CommandError, CommandResult};
+use crate::files::{Selection, Selections};
 use crate::settings::Settings;
 use crate::views::{
-    AppStatus, DossierSummary, ProcedureDetail, ProcedureSummary, RibView, StatementView,
-    SyncProgress, SyncReport, SyncState,
+    AppStatus, DocumentView, DossierSummary, ProcedureDetail, ProcedureSummary, QueueItem,
+    QueueProgress, RibView, StatementView, SyncProgress, SyncReport, SyncState,
 };
 
 /// Where the sync's news go: the window's events in the app, a recorder in tests.
@@ -30,6 +33,10 @@ pub trait Events: Send + Sync + 'static {
     fn progress(&self, progress: SyncProgress);
     fn state(&self, state: SyncState);
     fn done(&self, report: &SyncReport);
+    /// A file of the outbox is uploading: bytes acknowledged so far.
+    fn upload(&self, progress: QueueProgress);
+    /// The outbox changed: every item, as `outbox` answers.
+    fn queue(&self, items: &[QueueItem]);
 }
 
 /// Where the settings are kept: tauri-plugin-store in the app, memory in tests.
@@ -61,6 +68,12 @@ pub struct Desktop {
     pub(crate) wake: Notify,
     events: Box<dyn Events>,
     retry: RetryPolicy,
+    /// Files picked or dropped, until added to the outbox.
+    selections: Selections,
+    /// Wakes the sender of the outbox (see [`background::send`]): files added,
+    /// a retry, a sync that reached the server. A wake during a pass makes one
+    /// more pass after it.
+    pub(crate) outbox_wake: Notify,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -96,6 +109,8 @@ impl Desktop {
             wake: Notify::new(),
             events,
             retry: RetryPolicy::default(),
+            selections: Selections::default(),
+            outbox_wake: Notify::new(),
         })
     }
 
@@ -360,6 +375,8 @@ impl Desktop {
             Ok(report) => {
                 self.online.store(true, Ordering::SeqCst);
                 tracing::info!(applied = report.applied, "synced");
+                // The server answers: what waits in the outbox can go.
+                self.outbox_wake.notify_one();
             }
             Err(e) if e.is_offline() => self.online.store(false, Ordering::SeqCst),
             Err(e) => tracing::warn!(error = %e, "sync failed"),
@@ -388,6 +405,176 @@ impl Desktop {
             SyncOutcome::Offline { server, .. } => Err(ClientError::Offline { server }.into()),
         }
     }
+}
+
+/// Where a document opened in the system viewer is kept: beside the signed-in
+/// user's store, so another account on this machine never reads it.
+const OPENED_DOCUMENTS: &str = "opened-documents";
+
+impl Desktop {
+    /// Remembers files picked or dropped; the window gets an id, names and sizes.
+    pub fn select(&self, paths: Vec<PathBuf>) -> Option<Selection> {
+        self.selections.remember(paths)
+    }
+
+    /// Copies a selection into the outbox (no network: offline is fine), then
+    /// wakes the sender. Answers the new items' ids.
+    pub async fn add_documents(
+        &self,
+        selection: u64,
+        attach_to: AttachTo,
+        category: DocumentCategory,
+        note: Option<String>,
+        as_pdf: bool,
+    ) -> CommandResult<Vec<i64>> {
+        let paths = self.selections.paths(selection).ok_or_else(|| {
+            CommandError::new(
+                Code::Client(ClientCode::NotFound),
+                format!("no selection {selection}: pick or drop the files again"),
+            )
+        })?;
+        let ids = self
+            .desk
+            .read()
+            .await
+            .add_document(attach_to, &paths, category, note, as_pdf)
+            .await?;
+        self.selections.forget(selection);
+        self.announce_queue().await;
+        self.outbox_wake.notify_one();
+        Ok(ids)
+    }
+
+    /// Every outbox item, oldest first, as the queue shows them.
+    pub async fn outbox(&self) -> CommandResult<Vec<QueueItem>> {
+        let items = self.desk.read().await.outbox().await?;
+        Ok(items.into_iter().map(Into::into).collect())
+    }
+
+    async fn announce_queue(&self) {
+        match self.outbox().await {
+            Ok(items) => self.events.queue(&items),
+            Err(e) => tracing::warn!(error = %e, "cannot read the outbox"),
+        }
+    }
+
+    /// One pass over the outbox, telling the window each file's progress and
+    /// each change of the queue. Offline, the items keep waiting and the
+    /// background loop watches for the server's return.
+    pub async fn send_outbox(&self) -> CommandResult<SendReport> {
+        if !self.signed_in().await {
+            return Ok(SendReport::default());
+        }
+        // Not inside a sync nor a sign-out: a pass may refresh the session.
+        let gate = self.session_gate.lock().await;
+        let mut desk = Claimdesk::open(self.home.clone())
+            .await?
+            .with_retry(self.retry);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let send = async move {
+            desk.send_outbox(move |p| {
+                let _ = tx.send(p);
+            })
+            .await
+        };
+        let forward = async {
+            let mut current = None;
+            while let Some(progress) = rx.recv().await {
+                // A new file started: the one before is done or waits again.
+                if current != Some(progress.item_id) {
+                    current = Some(progress.item_id);
+                    self.announce_queue().await;
+                }
+                self.events.upload(progress.into());
+            }
+        };
+        let (result, ()) = tokio::join!(send, forward);
+        drop(gate);
+        self.announce_queue().await;
+        match &result {
+            Ok(report) if report.offline => self.went_offline(),
+            Ok(report) => {
+                if !report.sent.is_empty() {
+                    tracing::info!(sent = report.sent.len(), "documents sent");
+                }
+            }
+            Err(e) if e.is_unreachable() => self.went_offline(),
+            Err(e) => tracing::warn!(error = %e, "sending the outbox failed"),
+        }
+        Ok(result?)
+    }
+
+    fn went_offline(&self) {
+        self.set_online(false);
+        // The background loop then asks every few seconds whether the server is back.
+        self.wake.notify_one();
+    }
+
+    pub async fn retry_outbox_item(&self, id: i64) -> CommandResult<QueueItem> {
+        let item = self.desk.read().await.retry_outbox_item(id).await?;
+        self.announce_queue().await;
+        self.outbox_wake.notify_one();
+        Ok(item.into())
+    }
+
+    pub async fn cancel_outbox_item(&self, id: i64) -> CommandResult<QueueItem> {
+        let item = self.documents().await?.cancel_outbox_item(id).await?;
+        self.announce_queue().await;
+        Ok(item.into())
+    }
+
+    /// The documents of a dossier or a procedure, newest first.
+    pub async fn documents_of(&self, of: &AttachTo) -> CommandResult<Vec<DocumentView>> {
+        let mut documents: Vec<DocumentView> = self
+            .documents()
+            .await?
+            .documents(of)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        documents.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        Ok(documents)
+    }
+
+    /// A document's content on this machine, fetched the first time, for the
+    /// system viewer.
+    pub async fn document_to_open(&self, id: i64) -> CommandResult<PathBuf> {
+        let mut desk = self.documents().await?;
+        let folder = desk
+            .store()?
+            .path()
+            .parent()
+            .map(|p| p.join(OPENED_DOCUMENTS).join(id.to_string()))
+            .ok_or_else(|| CommandError::io("the store has no folder"))?;
+        if let Some(kept) = only_file_in(&folder) {
+            return Ok(kept);
+        }
+        // A half-finished earlier fetch may have left its temporary file.
+        let _ = std::fs::remove_dir_all(&folder);
+        Ok(desk.download_document(id, &folder).await?.path)
+    }
+
+    /// Saves a document's content in `folder`, under a name that cannot lead
+    /// out of it and that takes no existing file's place.
+    pub async fn save_document(&self, id: i64, folder: &Path) -> CommandResult<PathBuf> {
+        Ok(self
+            .documents()
+            .await?
+            .download_document(id, folder)
+            .await?
+            .path)
+    }
+}
+
+/// The one complete file of a folder, if that is what it holds.
+fn only_file_in(folder: &Path) -> Option<PathBuf> {
+    let mut entries = std::fs::read_dir(folder).ok()?;
+    let entry = entries.next()?.ok()?;
+    if entries.next().is_some() || entry.file_name().to_string_lossy().ends_with(".part") {
+        return None;
+    }
+    entry.file_type().ok()?.is_file().then(|| entry.path())
 }
 
 /// Whether the central API at `server` answers its health check, quickly.

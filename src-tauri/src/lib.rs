@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod commands;
 pub mod desktop;
 pub mod error;
+pub mod files;
 pub mod save;
 pub mod settings;
 pub mod views;
@@ -22,11 +23,16 @@ use tauri_plugin_store::StoreExt;
 
 use crate::desktop::{Desktop, Events, SettingsFile};
 use crate::error::{CommandError, CommandResult};
-use crate::views::{SyncProgress, SyncReport, SyncState};
+use crate::files::DragState;
+use crate::views::{QueueItem, QueueProgress, SyncProgress, SyncReport, SyncState};
 
 pub const EVENT_PROGRESS: &str = "sync://progress";
 pub const EVENT_STATE: &str = "sync://state";
 pub const EVENT_DONE: &str = "sync://done";
+pub const EVENT_UPLOAD: &str = "outbox://progress";
+pub const EVENT_QUEUE: &str = "outbox://items";
+pub const EVENT_DRAG: &str = "files://drag";
+pub const EVENT_DROPPED: &str = "files://dropped";
 
 /// The environment variable that points the app at another central API.
 pub const SERVER_ENV: &str = "CLAIMDESK_SERVER";
@@ -50,6 +56,35 @@ impl<R: Runtime> Events for WindowEvents<R> {
     }
     fn done(&self, report: &SyncReport) {
         self.emit(EVENT_DONE, report.clone());
+    }
+    fn upload(&self, progress: QueueProgress) {
+        self.emit(EVENT_UPLOAD, progress);
+    }
+    fn queue(&self, items: &[QueueItem]) {
+        self.emit(EVENT_QUEUE, items.to_vec());
+    }
+}
+
+/// Files dragged over the window: the window hears that some are coming and,
+/// once dropped, the selection's id with names and sizes; the paths stay with
+/// [`Desktop`].
+fn on_drag_drop<R: Runtime>(
+    handle: &tauri::AppHandle<R>,
+    desktop: &Desktop,
+    event: &tauri::DragDropEvent,
+) {
+    let events = WindowEvents(handle.clone());
+    match event {
+        tauri::DragDropEvent::Enter { .. } => events.emit(EVENT_DRAG, DragState { over: true }),
+        tauri::DragDropEvent::Leave => events.emit(EVENT_DRAG, DragState { over: false }),
+        tauri::DragDropEvent::Drop { paths, .. } => {
+            events.emit(EVENT_DRAG, DragState { over: false });
+            match desktop.select(paths.clone()) {
+                Some(selection) => events.emit(EVENT_DROPPED, selection),
+                None => tracing::info!("nothing droppable: no readable file"),
+            }
+        }
+        _ => {}
     }
 }
 
@@ -107,7 +142,8 @@ pub fn run() {
             ))?;
             let desktop = Arc::new(desktop);
             app.manage(Arc::clone(&desktop));
-            tauri::async_runtime::spawn(background::run(desktop));
+            tauri::async_runtime::spawn(background::run(Arc::clone(&desktop)));
+            tauri::async_runtime::spawn(background::send(Arc::clone(&desktop)));
 
             let config = app
                 .config()
@@ -118,7 +154,7 @@ pub fn run() {
                 .cloned()
                 .ok_or("no main window in tauri.conf.json")?;
             let handle = app.handle().clone();
-            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
                 .on_navigation(move |url| {
                     if is_own_page(url) {
                         return true;
@@ -129,6 +165,12 @@ pub fn run() {
                     false
                 })
                 .build()?;
+            let handle = app.handle().clone();
+            window.on_window_event(move |event| {
+                if let tauri::WindowEvent::DragDrop(drag) = event {
+                    on_drag_drop(&handle, &desktop, drag);
+                }
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -149,6 +191,15 @@ pub fn run() {
             commands::save_statement_pdf,
             commands::save_rib_pdf,
             commands::save_attestation_pdf,
+            commands::pick_files,
+            commands::add_documents,
+            commands::outbox,
+            commands::send_outbox,
+            commands::retry_outbox_item,
+            commands::cancel_outbox_item,
+            commands::documents,
+            commands::open_document,
+            commands::save_document,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

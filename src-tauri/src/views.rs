@@ -5,7 +5,11 @@ use chrono::{DateTime, Utc};
 use claimdesk_api::auth::User;
 use claimdesk_api::documents::Rib;
 use claimdesk_api::records::{Claim, Dossier, Installment, InstallmentStatus, Procedure};
-use claimdesk_client::{Counts, Origin, RibAnswer, StatementAnswer, Status, Subject, sync};
+use claimdesk_api::uploads::{self, AttachTo, DocumentCategory};
+use claimdesk_client::{
+    Counts, Origin, OutboxError, OutboxItem, OutboxState, RibAnswer, StatementAnswer, Status,
+    Subject, UploadProgress, sync,
+};
 use claimdesk_domain::Money;
 use claimdesk_domain::ident::{Iban, RfReference};
 use claimdesk_domain::statement::Statement;
@@ -261,6 +265,153 @@ impl From<RibAnswer> for RibView {
             rf_grouped,
             origin: answer.origin.into(),
             produced_at: answer.produced_at,
+        }
+    }
+}
+
+/// What documents are attached to, as the window names it (the API's
+/// `AttachTo`, its id a plain number in TypeScript).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocumentTarget {
+    Dossier {
+        reference: String,
+    },
+    Procedure {
+        #[ts(type = "number")]
+        id: i64,
+    },
+}
+
+impl From<AttachTo> for DocumentTarget {
+    fn from(target: AttachTo) -> DocumentTarget {
+        match target {
+            AttachTo::Dossier { reference } => DocumentTarget::Dossier { reference },
+            AttachTo::Procedure { id } => DocumentTarget::Procedure { id },
+        }
+    }
+}
+
+impl From<DocumentTarget> for AttachTo {
+    fn from(target: DocumentTarget) -> AttachTo {
+        match target {
+            DocumentTarget::Dossier { reference } => AttachTo::Dossier { reference },
+            DocumentTarget::Procedure { id } => AttachTo::Procedure { id },
+        }
+    }
+}
+
+/// Who put a document there, as the documents list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentSource {
+    /// Uploaded by a user of the app.
+    Customer,
+    /// Posted by the agency.
+    Agency,
+}
+
+impl From<uploads::DocumentOrigin> for DocumentSource {
+    fn from(origin: uploads::DocumentOrigin) -> DocumentSource {
+        match origin {
+            uploads::DocumentOrigin::Customer => DocumentSource::Customer,
+            uploads::DocumentOrigin::Agency => DocumentSource::Agency,
+        }
+    }
+}
+
+/// One line of a dossier's or a procedure's documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DocumentView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub category: DocumentCategory,
+    pub note: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub origin: DocumentSource,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<uploads::Document> for DocumentView {
+    fn from(d: uploads::Document) -> DocumentView {
+        DocumentView {
+            id: d.id,
+            category: d.category,
+            note: d.note,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size: d.size,
+            origin: d.origin.into(),
+            created_at: d.created_at,
+        }
+    }
+}
+
+/// One file of the outbox, as the queue shows it: where the copy sits on
+/// disk and the idempotency key stay in the shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct QueueItem {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub attach_to: DocumentTarget,
+    pub category: DocumentCategory,
+    pub note: Option<String>,
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Bytes the server acknowledged.
+    #[ts(type = "number")]
+    pub sent: u64,
+    pub percent: u8,
+    pub state: OutboxState,
+    /// The last failure: why it waits again, or why it was refused for good.
+    pub error: Option<OutboxError>,
+    pub attempts: u32,
+    pub created_at: DateTime<Utc>,
+    #[ts(type = "number | null")]
+    pub document_id: Option<i64>,
+}
+
+impl From<OutboxItem> for QueueItem {
+    fn from(item: OutboxItem) -> QueueItem {
+        QueueItem {
+            percent: item.percent(),
+            id: item.id,
+            attach_to: item.attach_to.into(),
+            category: item.category,
+            note: item.note,
+            file_name: item.file_name,
+            size: item.size,
+            sent: item.offset.min(item.size),
+            state: item.state,
+            error: item.last_error,
+            attempts: item.attempts,
+            created_at: item.created_at,
+            document_id: item.document_id,
+        }
+    }
+}
+
+/// Payload of `outbox://progress`, while a file uploads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct QueueProgress {
+    #[ts(type = "number")]
+    pub item_id: i64,
+    #[ts(type = "number")]
+    pub sent: u64,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+impl From<UploadProgress> for QueueProgress {
+    fn from(p: UploadProgress) -> QueueProgress {
+        QueueProgress {
+            item_id: p.item_id,
+            sent: p.sent,
+            size: p.size,
         }
     }
 }

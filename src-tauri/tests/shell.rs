@@ -1,19 +1,24 @@
 //! The shell's own behaviour without a window: what the commands answer, the
 //! single sync that concurrent requests join, the events, the offline switch
-//! and the return of the server, the settings. Against a real central API on
+//! and the return of the server, the settings, documents from selection to
+//! outbox to server and back. Against a real central API on
 //! loopback; signing in uses the OS keyring, so run under
 //! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-desktop`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use claimdesk_api::uploads::{AttachTo, DocumentCategory};
+use claimdesk_client::OutboxState;
 use claimdesk_client::{ApiClient, Home, RetryPolicy, SearchHitKind, SessionToken, Subject};
 use claimdesk_desktop::background::{self, OFFLINE_PROBE};
 use claimdesk_desktop::desktop::{Desktop, Events, SettingsFile};
 use claimdesk_desktop::error::CommandResult;
 use claimdesk_desktop::save;
 use claimdesk_desktop::settings::{Language, Settings};
-use claimdesk_desktop::views::{DocumentOrigin, SyncProgress, SyncReport, SyncState};
+use claimdesk_desktop::views::{
+    DocumentOrigin, DocumentSource, QueueItem, QueueProgress, SyncProgress, SyncReport, SyncState,
+};
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
 use tempfile::TempDir;
@@ -29,6 +34,8 @@ enum Event {
     Progress(SyncProgress),
     State(SyncState),
     Done(SyncReport),
+    Upload(QueueProgress),
+    Queue(Vec<QueueItem>),
 }
 
 #[derive(Clone, Default)]
@@ -49,6 +56,12 @@ impl Events for Recorder {
     }
     fn done(&self, report: &SyncReport) {
         self.0.lock().unwrap().push(Event::Done(report.clone()));
+    }
+    fn upload(&self, progress: QueueProgress) {
+        self.0.lock().unwrap().push(Event::Upload(progress));
+    }
+    fn queue(&self, items: &[QueueItem]) {
+        self.0.lock().unwrap().push(Event::Queue(items.to_vec()));
     }
 }
 
@@ -91,6 +104,18 @@ async fn shell(server_override: Option<&str>) -> Shell {
         events,
         file,
     }
+}
+
+/// A shell signed in as the first demo debtor, synced.
+async fn synced_debtor(server: &TestServer) -> Shell {
+    let shell = shell(None).await;
+    shell
+        .desktop
+        .login(&server.base_url, demo::DEBTORS[0], demo::PASSWORD)
+        .await
+        .unwrap();
+    shell.desktop.sync().await.unwrap();
+    shell
 }
 
 fn dones(events: &[Event]) -> Vec<&SyncReport> {
@@ -295,13 +320,7 @@ async fn statements_ribs_and_attestations_are_shown_and_saved_where_chosen() {
     let owing = dossiers.iter().find(|d| !d.balance.is_zero()).unwrap();
     let settled = dossiers.iter().find(|d| d.balance.is_zero()).unwrap();
 
-    let shell = shell(None).await;
-    shell
-        .desktop
-        .login(&server.base_url, demo::DEBTORS[0], demo::PASSWORD)
-        .await
-        .unwrap();
-    shell.desktop.sync().await.unwrap();
+    let shell = synced_debtor(&server).await;
     let subject = Subject::Dossier(owing.reference.clone());
 
     let shown = shell.desktop.statement(&subject, None).await.unwrap();
@@ -373,4 +392,151 @@ async fn statements_ribs_and_attestations_are_shown_and_saved_where_chosen() {
         .unwrap();
     assert_eq!(provisional.origin, DocumentOrigin::Provisional);
     assert!(provisional.statement.provisional);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_picked_go_out_once_through_the_outbox_and_come_back_to_open_and_save() {
+    let mut server = TestServer::start_demo().await;
+    let shell = synced_debtor(&server).await;
+    let reference = shell.desktop.dossiers().await.unwrap()[0]
+        .dossier
+        .reference
+        .clone();
+    let target = AttachTo::Dossier { reference };
+    let before = shell.desktop.documents_of(&target).await.unwrap().len();
+
+    let picked = tempfile::tempdir().unwrap();
+    let file = picked.path().join("virement octobre.pdf");
+    let bytes = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    std::fs::write(&file, &bytes).unwrap();
+
+    // Offline first: added all the same, and waiting.
+    server.stop().await;
+    let selection = shell.desktop.select(vec![file.clone()]).unwrap();
+    let add = || {
+        shell.desktop.add_documents(
+            selection.id,
+            target.clone(),
+            DocumentCategory::ProofOfPayment,
+            None,
+            false,
+        )
+    };
+    let ids = add().await.unwrap();
+    assert_eq!(ids.len(), 1);
+    let again = add().await.unwrap_err();
+    assert_eq!(
+        again.code.as_str(),
+        "not_found",
+        "a selection is added once"
+    );
+    let offline = shell.desktop.send_outbox().await.unwrap();
+    assert!(offline.offline);
+    assert!(!shell.desktop.online());
+    let queue = shell.desktop.outbox().await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].state, OutboxState::Pending);
+    assert_eq!(
+        (queue[0].file_name.as_str(), queue[0].size),
+        ("virement octobre.pdf", bytes.len() as u64)
+    );
+    let json = serde_json::to_string(&queue).unwrap();
+    assert!(
+        !json.contains(&*picked.path().to_string_lossy()) && !json.contains("outbox/"),
+        "the queue tells the window where files are: {json}"
+    );
+
+    // Back online: sent once, with progress, and the queue says so.
+    server.restart().await;
+    shell.events.take();
+    let report = shell.desktop.send_outbox().await.unwrap();
+    assert_eq!(report.sent.len(), 1);
+    assert_eq!(report.sent[0].item_id, ids[0]);
+    let events = shell.events.take();
+    assert!(
+        events.iter().any(
+            |e| matches!(e, Event::Upload(p) if p.item_id == ids[0] && p.sent == bytes.len() as u64)
+        ),
+        "{events:?}"
+    );
+    let Some(Event::Queue(last)) = events.iter().rev().find(|e| matches!(e, Event::Queue(_)))
+    else {
+        panic!("no queue event: {events:?}");
+    };
+    assert_eq!(last[0].state, OutboxState::Done);
+    assert_eq!(last[0].percent, 100);
+    let second = shell.desktop.send_outbox().await.unwrap();
+    assert!(second.sent.is_empty());
+
+    let documents = shell.desktop.documents_of(&target).await.unwrap();
+    assert_eq!(documents.len(), before + 1);
+    let ours: Vec<_> = documents
+        .iter()
+        .filter(|d| d.file_name == "virement octobre.pdf")
+        .collect();
+    assert_eq!(ours.len(), 1, "sent exactly once");
+    let document = ours[0];
+    assert_eq!(document.origin, DocumentSource::Customer);
+    assert_eq!(document.category, DocumentCategory::ProofOfPayment);
+
+    // Opened from a copy kept on this machine; fetched once.
+    let opened = shell.desktop.document_to_open(document.id).await.unwrap();
+    assert_eq!(std::fs::read(&opened).unwrap(), bytes);
+    assert_eq!(
+        shell.desktop.document_to_open(document.id).await.unwrap(),
+        opened
+    );
+    assert!(opened.starts_with(shell.desktop.home().root()));
+
+    // Saved where chosen, next to what is there rather than over it.
+    let folder = tempfile::tempdir().unwrap();
+    let saved = shell
+        .desktop
+        .save_document(document.id, folder.path())
+        .await
+        .unwrap();
+    assert_eq!(saved.parent(), Some(folder.path()));
+    assert_eq!(std::fs::read(&saved).unwrap(), bytes);
+    let second = shell
+        .desktop
+        .save_document(document.id, folder.path())
+        .await
+        .unwrap();
+    assert_ne!(second, saved);
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_file_says_why_and_can_be_retried_or_cancelled() {
+    let server = TestServer::start_demo().await;
+    let shell = synced_debtor(&server).await;
+    let picked = tempfile::tempdir().unwrap();
+    let file = picked.path().join("programme.exe");
+    std::fs::write(&file, b"MZ\x90\x00 not a document at all").unwrap();
+    let selection = shell.desktop.select(vec![file]).unwrap();
+    // A dossier of somebody else: refused for good, not retried forever.
+    let ids = shell
+        .desktop
+        .add_documents(
+            selection.id,
+            AttachTo::Dossier {
+                reference: "D-NOT-MINE".into(),
+            },
+            DocumentCategory::Charges,
+            None,
+            false,
+        )
+        .await
+        .unwrap();
+    let report = shell.desktop.send_outbox().await.unwrap();
+    assert_eq!(report.failed, ids);
+    let item = &shell.desktop.outbox().await.unwrap()[0];
+    assert_eq!(item.state, OutboxState::Failed);
+    assert!(item.error.is_some());
+    let retried = shell.desktop.retry_outbox_item(ids[0]).await.unwrap();
+    assert_eq!(retried.state, OutboxState::Pending);
+    assert_eq!(retried.error, None);
+    let cancelled = shell.desktop.cancel_outbox_item(ids[0]).await.unwrap();
+    assert_eq!(cancelled.state, OutboxState::Cancelled);
+    assert!(shell.desktop.send_outbox().await.unwrap().sent.is_empty());
 }

@@ -8,7 +8,8 @@
 //! cargo built, target/debug/claimdesk-desktop). `make test-desktop` does all
 //! of that. Screenshots go to `screenshots/`. Downloads are saved in a
 //! temporary folder through `CLAIMDESK_SAVE_DIR`, which stands in for the
-//! native save dialog.
+//! native save dialog; files to upload come from `CLAIMDESK_PICK_FILES`, which
+//! stands in for the native file dialog.
 //!
 //! Without a display or without tauri-driver the test fails and says why,
 //! rather than passing without having run.
@@ -20,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use claimdesk_api::routes;
+use claimdesk_api::uploads::Document;
 use claimdesk_client::{ApiClient, SessionToken};
 use claimdesk_domain::statement::Statement;
 use claimdesk_server::demo;
@@ -61,7 +63,13 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(home: &Path, server: &str, save_dir: &Path, log: &Path) -> Result<Driver> {
+    fn start(
+        home: &Path,
+        server: &str,
+        save_dir: &Path,
+        pick: &Path,
+        log: &Path,
+    ) -> Result<Driver> {
         let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
         let port = free_port();
         let native_port = free_port();
@@ -74,6 +82,7 @@ impl Driver {
             .env("CLAIMDESK_HOME", home)
             .env("CLAIMDESK_SERVER", server)
             .env(claimdesk_desktop::save::SAVE_DIR_ENV, save_dir)
+            .env(claimdesk_desktop::files::PICK_FILES_ENV, pick)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
@@ -231,13 +240,19 @@ async fn the_app_signs_in_lists_searches_translates_and_survives_the_server_goin
     let mut server = TestServer::start_demo().await;
     let home = tempfile::tempdir().unwrap();
     let saved = tempfile::tempdir().unwrap();
+    let picked = tempfile::tempdir().unwrap();
+    let pick = picked.path().join(PICKED_NAME);
     let log = workspace_root().join("target/tauri-driver.log");
-    let driver = Driver::start(home.path(), &server.base_url, saved.path(), &log).unwrap();
+    let driver = Driver::start(home.path(), &server.base_url, saved.path(), &pick, &log).unwrap();
     let client = session(&driver).await.unwrap();
 
     let outcome = match scenario(&client, &mut server).await {
         Ok(()) => statement_scenario(&client, &mut server, saved.path()).await,
         failed => failed,
+    };
+    let (client, outcome) = match outcome {
+        Ok(()) => documents_scenario(client, &driver, &mut server, saved.path(), &pick).await,
+        failed => (client, failed),
     };
     if outcome.is_err() {
         let _ = screenshot(&client, "failure").await;
@@ -582,4 +597,218 @@ async fn statement_scenario(client: &Client, server: &mut TestServer, saved: &Pa
     find(client, "[data-testid=rib-copied]").await?;
     screenshot(client, "07-statement").await?;
     Ok(())
+}
+
+/// The file "Add files…" takes (CLAIMDESK_PICK_FILES names it).
+const PICKED_NAME: &str = "releve-bancaire.pdf";
+
+fn small_pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+        .into_bytes()
+}
+
+async fn add_picked_file(client: &Client) -> Result<()> {
+    find(client, "[data-testid=add-files]")
+        .await?
+        .click()
+        .await?;
+    let picked = find(client, "[data-testid=selection-file]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        picked.contains(PICKED_NAME),
+        "the selection reads {picked:?}"
+    );
+    set_value(
+        client,
+        "[data-testid=document-category]",
+        "proof_of_payment",
+    )
+    .await?;
+    find(client, "[data-testid=document-add]")
+        .await?
+        .click()
+        .await?;
+    until("the selection queued", || async {
+        Ok(client
+            .find_all(css("[data-testid=selection]"))
+            .await?
+            .is_empty())
+    })
+    .await
+}
+
+async fn open_queue(client: &Client) -> Result<()> {
+    if client
+        .find_all(css("[data-testid=queue-panel]"))
+        .await?
+        .is_empty()
+    {
+        find(client, "[data-testid=pending-outbox]")
+            .await?
+            .click()
+            .await?;
+    }
+    find(client, "[data-testid=queue-panel]").await?;
+    Ok(())
+}
+
+/// The debtor files a document on a dossier: picked (CLAIMDESK_PICK_FILES
+/// stands in for the dialog), queued, sent, listed, saved byte for byte. Then
+/// one added while the server is away waits, survives a restart of the app,
+/// and reaches the server exactly once when it is back.
+async fn documents_scenario(
+    client: Client,
+    driver: &Driver,
+    server: &mut TestServer,
+    saved: &Path,
+    pick: &Path,
+) -> (Client, Result<()>) {
+    let first = small_pdf("relevé de septembre");
+    let second = small_pdf("relevé d'octobre, ajouté hors ligne");
+    let outcome = async {
+        let token = server.token_for(demo::DEBTORS[0]).await;
+        let api = ApiClient::new(&server.base_url)?.with_token(SessionToken::new(token));
+        let reference = api
+            .dossiers()
+            .await?
+            .first()
+            .context("the demo debtor has no dossier")?
+            .reference
+            .clone();
+        let listed = routes::path(routes::DOSSIER_DOCUMENTS, &reference);
+        let before = api.get::<Vec<Document>>(&listed, &[]).await?.len();
+        std::fs::write(pick, &first)?;
+
+        find(&client, "[data-testid=nav-home]")
+            .await?
+            .click()
+            .await?;
+        let row = format!("[data-testid=dossier-row][data-id=\"{reference}\"]");
+        find(&client, &row).await?.click().await?;
+        find(&client, "[data-testid=dossier-tab-documents]")
+            .await?
+            .click()
+            .await?;
+        find(&client, "[data-testid=documents-panel]").await?;
+        add_picked_file(&client).await?;
+        open_queue(&client).await?;
+        until("the file sent", || async {
+            Ok(!client
+                .find_all(css("[data-testid=queue-item][data-state=done]"))
+                .await?
+                .is_empty())
+        })
+        .await?;
+        screenshot(&client, "08-outbox").await?;
+        find(&client, "[data-testid=queue-close]")
+            .await?
+            .click()
+            .await?;
+        until("listing the document sent", || async {
+            Ok(count_attr(&client, "[data-testid=documents-table]").await? == before + 1)
+        })
+        .await?;
+        let newest = find(&client, "[data-testid=document-row]").await?;
+        ensure!(
+            newest.text().await?.contains(PICKED_NAME)
+                && newest.attr("data-origin").await?.as_deref() == Some("customer"),
+            "the newest document is not the one sent"
+        );
+        client
+            .execute(
+                "document.querySelector('[data-testid=documents-panel]').scrollIntoView()",
+                vec![],
+            )
+            .await?;
+        screenshot(&client, "09-documents").await?;
+
+        // Saved where the dialog would have put it, byte for byte.
+        newest
+            .find(css("[data-testid=document-save]"))
+            .await?
+            .click()
+            .await?;
+        let confirmation = find(&client, "[data-testid=document-saved]")
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            confirmation.contains(PICKED_NAME),
+            "saved as {confirmation:?}"
+        );
+        ensure!(
+            std::fs::read(saved.join(PICKED_NAME))? == first,
+            "the saved file differs from the one sent"
+        );
+
+        // Added while the server is away: it waits for the network.
+        server.stop().await;
+        std::fs::write(pick, &second)?;
+        add_picked_file(&client).await?;
+        find(&client, "[data-testid=offline-badge]").await?;
+        open_queue(&client).await?;
+        let waiting = find(&client, "[data-testid=queue-item][data-state=pending]").await?;
+        let id = waiting
+            .attr("data-id")
+            .await?
+            .context("queue item without id")?;
+        let state = waiting
+            .find(css("[data-testid=queue-state]"))
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            state == "En attente du réseau",
+            "the waiting file reads {state:?}"
+        );
+        screenshot(&client, "10-outbox-offline").await?;
+        Ok::<_, anyhow::Error>((api, listed, id))
+    }
+    .await;
+    let (api, listed, id) = match outcome {
+        Ok(found) => found,
+        Err(e) => return (client, Err(e)),
+    };
+
+    // The app restarts with the server still away: the file still waits.
+    if let Err(e) = client.clone().close().await {
+        return (client, Err(e.into()));
+    }
+    let client = match session(driver).await {
+        Ok(restarted) => restarted,
+        Err(e) => return (client, Err(e)),
+    };
+    let outcome = async {
+        let item = format!("[data-testid=queue-item][data-id=\"{id}\"]");
+        find(&client, "[data-testid=pending-outbox]").await?;
+        open_queue(&client).await?;
+        ensure!(
+            find(&client, &item)
+                .await?
+                .attr("data-state")
+                .await?
+                .as_deref()
+                == Some("pending"),
+            "the file does not wait after the restart"
+        );
+        screenshot(&client, "11-outbox-after-restart").await?;
+
+        // The server is back: the file goes, once.
+        server.restart().await;
+        until("the waiting file sent after the restart", || async {
+            Ok(attr(&client, &item, "data-state").await?.as_deref() == Some("done"))
+        })
+        .await?;
+        let documents = api.get::<Vec<Document>>(&listed, &[]).await?;
+        let copies = documents
+            .iter()
+            .filter(|d| d.file_name == PICKED_NAME && d.size == second.len() as u64)
+            .count();
+        ensure!(copies == 1, "the server holds {copies} copies of the file");
+        Ok(())
+    }
+    .await;
+    (client, outcome)
 }

@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 
 import type { Navigation } from './stores/nav.svelte';
+import type { OutboxStore } from './stores/outbox.svelte';
 import type { SettingsStore } from './stores/settings.svelte';
 import type { StatusStore } from './stores/status.svelte';
 
@@ -9,6 +10,7 @@ export interface AppState {
   status: StatusStore;
   settings: SettingsStore;
   nav: Navigation;
+  outbox: OutboxStore;
 }
 
 const KEY = Symbol('claimdesk-app');

@@ -5,6 +5,18 @@
 // ids JSON numbers.
 
 export type { ActivateArgs } from './bindings/ActivateArgs';
+export type { AddDocumentsArgs } from './bindings/AddDocumentsArgs';
+export type { DocumentTarget } from './bindings/DocumentTarget';
+export type { DocumentCategory } from './bindings/DocumentCategory';
+export type { DocumentSource } from './bindings/DocumentSource';
+export type { DocumentView } from './bindings/DocumentView';
+export type { DragState } from './bindings/DragState';
+export type { OutboxError } from './bindings/OutboxError';
+export type { OutboxState } from './bindings/OutboxState';
+export type { QueueItem } from './bindings/QueueItem';
+export type { QueueProgress } from './bindings/QueueProgress';
+export type { SelectedFile } from './bindings/SelectedFile';
+export type { Selection } from './bindings/Selection';
 export type { AdmissionStatus } from './bindings/AdmissionStatus';
 export type { AppStatus } from './bindings/AppStatus';
 export type { Claim } from './bindings/Claim';

@@ -2,7 +2,11 @@
 
 import type {
   ActivateArgs,
+  AddDocumentsArgs,
   AppStatus,
+  DocumentTarget,
+  DocumentView,
+  DragState,
   DocumentSubject,
   DossierDetail,
   DossierSummary,
@@ -10,8 +14,11 @@ import type {
   NaiveDate,
   ProcedureDetail,
   ProcedureSummary,
+  QueueItem,
+  QueueProgress,
   RibView,
   SearchHit,
+  Selection,
   Settings,
   StatementView,
   SyncProgress,
@@ -26,7 +33,15 @@ export const EVENTS = {
   done: 'sync://done',
 } as const;
 
-export type { ActivateArgs, LoginArgs };
+/** The outbox's and the dropped files' events. */
+export const FILE_EVENTS = {
+  uploadProgress: 'outbox://progress',
+  outboxItems: 'outbox://items',
+  drag: 'files://drag',
+  dropped: 'files://dropped',
+} as const;
+
+export type { ActivateArgs, AddDocumentsArgs, LoginArgs };
 
 export type Unlisten = () => void;
 
@@ -57,7 +72,31 @@ export interface Ipc {
   saveStatementPdf(subject: DocumentSubject, date: NaiveDate | null): Promise<string | null>;
   saveRibPdf(subject: DocumentSubject): Promise<string | null>;
   saveAttestationPdf(reference: string): Promise<string | null>;
+  /**
+   * Files are never named by path here: the shell opens its file dialog (or catches a
+   * drop, announced by `onFilesDropped`) and answers a selection's id with the names
+   * and sizes; `addDocuments` takes that id. Null: the dialog was cancelled.
+   */
+  pickFiles(): Promise<Selection | null>;
+  /** Copies the selection into the outbox (offline too); answers the new items' ids. */
+  addDocuments(args: AddDocumentsArgs): Promise<number[]>;
+  /** Every outbox item, oldest first, as persisted: the same after a restart. */
+  outbox(): Promise<QueueItem[]>;
+  /** Starts sending in the background; progress comes as events. */
+  sendOutbox(): Promise<null>;
+  retryOutboxItem(id: number): Promise<QueueItem>;
+  cancelOutboxItem(id: number): Promise<QueueItem>;
+  /** The documents of a dossier or a procedure, newest first. */
+  documents(of: DocumentTarget): Promise<DocumentView[]>;
+  /** The shell opens the document in the system's viewer. */
+  openDocument(id: number): Promise<null>;
+  /** Saved in the folder the user chooses; the path written, or null when cancelled. */
+  saveDocument(id: number): Promise<string | null>;
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten>;
   onSyncState(handler: (state: SyncState) => void): Promise<Unlisten>;
   onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten>;
+  onUploadProgress(handler: (progress: QueueProgress) => void): Promise<Unlisten>;
+  onOutboxItems(handler: (items: QueueItem[]) => void): Promise<Unlisten>;
+  onFilesDrag(handler: (state: DragState) => void): Promise<Unlisten>;
+  onFilesDropped(handler: (selection: Selection) => void): Promise<Unlisten>;
 }

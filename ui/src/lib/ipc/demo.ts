@@ -15,7 +15,7 @@ import type {
   ProcedureStage,
   User,
 } from '../types';
-import { FakeIpc, type FakeData } from './fake';
+import { FakeIpc, type FakeData, type FakeDocument } from './fake';
 
 const PASSWORD = 'claimdesk-demo';
 
@@ -221,7 +221,12 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
         rf_reference: 'RF18539007547034',
       },
       ledger: {
-        terms: { interest: { kind: 'none' }, penalty_rate: null, professional: false, imputation: 'interest_first' },
+        terms: {
+          interest: { kind: 'none' },
+          penalty_rate: null,
+          professional: false,
+          imputation: 'interest_first',
+        },
         debts: [],
         fees: [],
         payments: [],
@@ -240,6 +245,59 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
     })),
   );
   return { procedures, claims, dossiers, installments };
+}
+
+/** Letters the agency posted on the first dossiers and procedures, and one a customer filed. */
+function demoDocuments(data: FakeData): FakeDocument[] {
+  const posted = (day: number) => new Date(Date.UTC(2026, 9, day, 9, 30)).toISOString();
+  const documents: FakeDocument[] = [];
+  let id = 1;
+  for (const dossier of data.dossiers.slice(0, 3)) {
+    documents.push(
+      {
+        attached_to: { kind: 'dossier', reference: dossier.reference },
+        document: {
+          id: id++,
+          category: 'judgment',
+          note: null,
+          file_name: `jugement-${dossier.reference}.pdf`,
+          content_type: 'application/pdf',
+          size: 184_320,
+          origin: 'agency',
+          created_at: posted(2),
+        },
+      },
+      {
+        attached_to: { kind: 'dossier', reference: dossier.reference },
+        document: {
+          id: id++,
+          category: 'proof_of_payment',
+          note: 'Virement de septembre',
+          file_name: 'virement-septembre.pdf',
+          content_type: 'application/pdf',
+          size: 52_004,
+          origin: 'customer',
+          created_at: posted(14),
+        },
+      },
+    );
+  }
+  for (const procedure of data.procedures.slice(0, 3)) {
+    documents.push({
+      attached_to: { kind: 'procedure', id: procedure.id },
+      document: {
+        id: id++,
+        category: 'list_of_claims',
+        note: null,
+        file_name: `etat-des-creances-${procedure.id}.pdf`,
+        content_type: 'application/pdf',
+        size: 402_117,
+        origin: 'agency',
+        created_at: posted(20),
+      },
+    });
+  }
+  return documents;
 }
 
 function user(id: number, email: string, display_name: string, role: User['role']): User {
@@ -266,6 +324,8 @@ export function demoIpc(): FakeIpc {
     ],
   });
   fake.status.online = params.get('offline') !== '1';
+  fake.autoSend = true;
+  fake.documentsData = demoDocuments(fake.data);
   const signedInAs = params.get('user');
   if (signedInAs) fake.status.user = fake.accounts.find((a) => a.user.email === signedInAs)?.user ?? null;
   fake.syncHandler = async () => {

@@ -4,10 +4,14 @@
 
 import { centsToMoney, groupByFour, localToday, parseCents, sumMoney } from '../format';
 import type {
+  AddDocumentsArgs,
   AppStatus,
+  DocumentTarget,
   Claim,
   CommandError,
   DocumentSubject,
+  DocumentView,
+  DragState,
   Dossier,
   DossierDetail,
   Explanation,
@@ -18,8 +22,12 @@ import type {
   Procedure,
   ProcedureDetail,
   ProcedureSummary,
+  QueueItem,
+  QueueProgress,
   RibView,
   SearchHit,
+  SelectedFile,
+  Selection,
   Settings,
   Statement,
   StatementView,
@@ -139,6 +147,43 @@ export function sampleStatement(balance: Money, asOf: NaiveDate): Statement {
   };
 }
 
+/** An outbox item of 1000 bytes waiting for dossier D-1, changed by `patch`. */
+export function sampleQueueItem(id: number, patch: Partial<QueueItem> = {}): QueueItem {
+  return {
+    id,
+    attach_to: { kind: 'dossier', reference: 'D-1' },
+    category: 'proof_of_payment',
+    note: null,
+    file_name: `file-${id}.pdf`,
+    size: 1000,
+    sent: 0,
+    percent: 0,
+    state: 'pending',
+    error: null,
+    attempts: 0,
+    created_at: '2026-11-21T10:00:00Z',
+    document_id: null,
+    ...patch,
+  };
+}
+
+/** A document of the fake server, with what it is attached to. */
+export interface FakeDocument {
+  attached_to: DocumentTarget;
+  document: DocumentView;
+}
+
+function sameTarget(a: DocumentTarget, b: DocumentTarget): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+type FileListeners = {
+  upload: Set<(p: QueueProgress) => void>;
+  items: Set<(items: QueueItem[]) => void>;
+  drag: Set<(d: DragState) => void>;
+  dropped: Set<(s: Selection) => void>;
+};
+
 type Listeners = {
   progress: Set<(p: SyncProgress) => void>;
   state: Set<(s: SyncState) => void>;
@@ -169,6 +214,27 @@ export class FakeIpc implements Ipc {
   saveFolder: string | null = '/home/demo/Documents';
   /** The file names saved, in order. */
   saved: string[] = [];
+  /** The documents on the fake server. */
+  documentsData: FakeDocument[] = [];
+  /** The outbox, as persisted by the shell. */
+  queue: QueueItem[] = [];
+  /** What the file dialog answers: these files, or null (cancelled). */
+  pickAnswer: SelectedFile[] | null = [{ name: 'releve.pdf', size: 48_213 }];
+  /** Files picked or dropped and not added yet, by selection id. */
+  selections = new Map<number, SelectedFile[]>();
+  /** Documents opened in the system viewer, in order. */
+  opened: number[] = [];
+  /** Sends what is added at once when online (the demo); tests call `deliver()` themselves. */
+  autoSend = false;
+  private lastSelection = 0;
+  private lastItem = 0;
+  private lastDocument = 1000;
+  private readonly fileListeners: FileListeners = {
+    upload: new Set(),
+    items: new Set(),
+    drag: new Set(),
+    dropped: new Set(),
+  };
 
   private readonly listeners: Listeners = {
     progress: new Set(),
@@ -204,6 +270,7 @@ export class FakeIpc implements Ipc {
     for (const handler of this.listeners.done) handler(clone(report));
   }
 
+  /** Listeners of the sync events. */
   listenerCount(): number {
     return this.listeners.progress.size + this.listeners.state.size + this.listeners.done.size;
   }
@@ -476,6 +543,187 @@ export class FakeIpc implements Ipc {
     });
   }
 
+  private select(files: SelectedFile[]): Selection {
+    this.lastSelection += 1;
+    this.selections.set(this.lastSelection, clone(files));
+    return { id: this.lastSelection, files: clone(files) };
+  }
+
+  /** Files dropped on the window, as the shell announces them. */
+  dropFiles(files: SelectedFile[]): Selection {
+    const selection = this.select(files);
+    for (const handler of this.fileListeners.drag) handler({ over: false });
+    for (const handler of this.fileListeners.dropped) handler(clone(selection));
+    return selection;
+  }
+
+  emitDrag(over: boolean): void {
+    for (const handler of this.fileListeners.drag) handler({ over });
+  }
+
+  emitUpload(progress: QueueProgress): void {
+    for (const handler of this.fileListeners.upload) handler(clone(progress));
+  }
+
+  emitQueue(): void {
+    for (const handler of this.fileListeners.items) handler(clone(this.queue));
+  }
+
+  /** Sends every waiting item: each becomes a document of its dossier or procedure. */
+  deliver(): void {
+    const user = this.requireUser();
+    for (const item of this.queue) {
+      if (item.state !== 'pending' && item.state !== 'uploading' && item.state !== 'creating') continue;
+      this.emitUpload({ item_id: item.id, sent: Math.floor(item.size / 2), size: item.size });
+      this.lastDocument += 1;
+      item.state = 'done';
+      item.sent = item.size;
+      item.percent = 100;
+      item.error = null;
+      item.attempts += 1;
+      item.document_id = this.lastDocument;
+      this.documentsData.push({
+        attached_to: clone(item.attach_to),
+        document: {
+          id: this.lastDocument,
+          category: item.category,
+          note: item.note,
+          file_name: item.file_name,
+          content_type: item.file_name.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream',
+          size: item.size,
+          origin: user.role === 'admin' ? 'agency' : 'customer',
+          created_at: new Date().toISOString(),
+        },
+      });
+    }
+    this.emitQueue();
+  }
+
+  pickFiles(): Promise<Selection | null> {
+    return this.answer('pickFiles', undefined, () => (this.pickAnswer ? this.select(this.pickAnswer) : null));
+  }
+
+  addDocuments(args: AddDocumentsArgs): Promise<number[]> {
+    return this.answer('addDocuments', args, () => {
+      this.requireUser();
+      const files = this.selections.get(args.selection);
+      if (!files)
+        throw { code: 'not_found', message: `no selection ${args.selection}` } satisfies CommandError;
+      if (args.category === 'other' && !args.note?.trim())
+        throw { code: 'io', message: 'a document of category `other` needs a note' } satisfies CommandError;
+      const first = files[0];
+      const added =
+        args.as_pdf && first
+          ? [
+              {
+                name: first.name.replace(/\.[^.]*$/, '') + '.pdf',
+                size: files.reduce((n, f) => n + f.size, 0),
+              },
+            ]
+          : files;
+      const ids = added.map((file) => {
+        this.lastItem += 1;
+        this.queue.push({
+          id: this.lastItem,
+          attach_to: clone(args.attach_to),
+          category: args.category,
+          note: args.note,
+          file_name: file.name,
+          size: file.size,
+          sent: 0,
+          percent: 0,
+          state: 'pending',
+          error: null,
+          attempts: 0,
+          created_at: new Date().toISOString(),
+          document_id: null,
+        });
+        return this.lastItem;
+      });
+      this.selections.delete(args.selection);
+      this.emitQueue();
+      if (this.autoSend && this.status.online) setTimeout(() => this.deliver(), 600);
+      return ids;
+    });
+  }
+
+  outbox(): Promise<QueueItem[]> {
+    return this.answer('outbox', undefined, () => {
+      this.requireUser();
+      return this.queue;
+    });
+  }
+
+  sendOutbox(): Promise<null> {
+    return this.answer('sendOutbox', undefined, () => {
+      if (this.status.online) this.deliver();
+      return null;
+    });
+  }
+
+  private queueItem(id: number): QueueItem {
+    const item = this.queue.find((i) => i.id === id);
+    if (!item) throw { code: 'not_found', message: `no item ${id} in the outbox` } satisfies CommandError;
+    return item;
+  }
+
+  retryOutboxItem(id: number): Promise<QueueItem> {
+    return this.answer('retryOutboxItem', { id }, () => {
+      const item = this.queueItem(id);
+      if (item.state !== 'failed')
+        throw { code: 'io', message: `item ${id} is ${item.state}` } satisfies CommandError;
+      item.state = 'pending';
+      item.error = null;
+      this.emitQueue();
+      return item;
+    });
+  }
+
+  cancelOutboxItem(id: number): Promise<QueueItem> {
+    return this.answer('cancelOutboxItem', { id }, () => {
+      const item = this.queueItem(id);
+      if (item.state === 'done' || item.state === 'cancelled')
+        throw { code: 'io', message: `item ${id} is ${item.state}` } satisfies CommandError;
+      item.state = 'cancelled';
+      this.emitQueue();
+      return item;
+    });
+  }
+
+  documents(of: DocumentTarget): Promise<DocumentView[]> {
+    return this.answer('documents', { of }, () => {
+      this.requireUser();
+      if (!this.status.online)
+        throw { code: 'offline', message: 'server unreachable' } satisfies CommandError;
+      return this.documentsData
+        .filter((d) => sameTarget(d.attached_to, of))
+        .map((d) => d.document)
+        .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+    });
+  }
+
+  private fakeDocument(id: number): DocumentView {
+    const found = this.documentsData.find((d) => d.document.id === id);
+    if (!found) throw { code: 'not_found', message: `no document ${id}` } satisfies CommandError;
+    return found.document;
+  }
+
+  openDocument(id: number): Promise<null> {
+    return this.answer('openDocument', { id }, () => {
+      this.requireUser();
+      this.fakeDocument(id);
+      this.opened.push(id);
+      return null;
+    });
+  }
+
+  saveDocument(id: number): Promise<string | null> {
+    return this.answer('saveDocument', { id }, () => {
+      this.requireUser();
+      return this.save(this.fakeDocument(id).file_name);
+    });
+  }
+
   private subscribe<T>(set: Set<(payload: T) => void>, handler: (payload: T) => void): Promise<Unlisten> {
     set.add(handler);
     return Promise.resolve(() => {
@@ -493,5 +741,21 @@ export class FakeIpc implements Ipc {
 
   onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten> {
     return this.subscribe(this.listeners.done, handler);
+  }
+
+  onUploadProgress(handler: (progress: QueueProgress) => void): Promise<Unlisten> {
+    return this.subscribe(this.fileListeners.upload, handler);
+  }
+
+  onOutboxItems(handler: (items: QueueItem[]) => void): Promise<Unlisten> {
+    return this.subscribe(this.fileListeners.items, handler);
+  }
+
+  onFilesDrag(handler: (state: DragState) => void): Promise<Unlisten> {
+    return this.subscribe(this.fileListeners.drag, handler);
+  }
+
+  onFilesDropped(handler: (selection: Selection) => void): Promise<Unlisten> {
+    return this.subscribe(this.fileListeners.dropped, handler);
   }
 }

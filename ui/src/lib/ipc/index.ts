@@ -1,7 +1,7 @@
 // The only door to the desktop shell. Everything else in the UI codes against `Ipc`,
 // so tests (and a browser preview) can put a fake behind it.
 
-import type { Ipc } from './contract';
+import type { Ipc, Unlisten } from './contract';
 
 export * from './contract';
 export { TauriIpc } from './tauri';
@@ -21,4 +21,20 @@ export function ipc(): Ipc {
 /** True inside the Tauri WebView (its runtime defines this global before any script). */
 export function inTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}
+
+/**
+ * Waits for every subscription; answers the stops of those that worked and hands each
+ * failure to `failed`: without events the app still works, only less live.
+ */
+export async function listenAll(
+  subscriptions: Promise<Unlisten>[],
+  failed: (reason: unknown) => void,
+): Promise<Unlisten[]> {
+  const stops: Unlisten[] = [];
+  for (const subscription of await Promise.allSettled(subscriptions)) {
+    if (subscription.status === 'fulfilled') stops.push(subscription.value);
+    else failed(subscription.reason);
+  }
+  return stops;
 }

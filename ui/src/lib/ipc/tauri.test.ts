@@ -6,7 +6,7 @@ const listen = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: (...args: unknown[]) => listen(...args) }));
 
-const { TauriIpc, EVENTS, installIpc, ipc } = await import('./index');
+const { TauriIpc, EVENTS, FILE_EVENTS, installIpc, ipc } = await import('./index');
 const { DEFAULT_SETTINGS, FakeIpc } = await import('./fake');
 
 beforeEach(() => {
@@ -41,6 +41,21 @@ describe('TauriIpc', () => {
     await shell.saveStatementPdf({ kind: 'claim', id: 7 }, null);
     await shell.saveRibPdf({ kind: 'dossier', reference: 'D-1' });
     await shell.saveAttestationPdf('D-1');
+    await shell.pickFiles();
+    await shell.addDocuments({
+      selection: 3,
+      attach_to: { kind: 'procedure', id: 5 },
+      category: 'other',
+      note: 'courrier',
+      as_pdf: true,
+    });
+    await shell.outbox();
+    await shell.sendOutbox();
+    await shell.retryOutboxItem(4);
+    await shell.cancelOutboxItem(4);
+    await shell.documents({ kind: 'dossier', reference: 'D-1' });
+    await shell.openDocument(9);
+    await shell.saveDocument(9);
     expect(invoke.mock.calls).toEqual([
       ['app_status', undefined],
       ['login', { args: { server: 'http://s', email: 'e@x.fr', password: 'pw' } }],
@@ -62,6 +77,26 @@ describe('TauriIpc', () => {
       ['save_statement_pdf', { subject: { kind: 'claim', id: 7 }, date: null }],
       ['save_rib_pdf', { subject: { kind: 'dossier', reference: 'D-1' } }],
       ['save_attestation_pdf', { reference: 'D-1' }],
+      ['pick_files', undefined],
+      [
+        'add_documents',
+        {
+          args: {
+            selection: 3,
+            attach_to: { kind: 'procedure', id: 5 },
+            category: 'other',
+            note: 'courrier',
+            as_pdf: true,
+          },
+        },
+      ],
+      ['outbox', undefined],
+      ['send_outbox', undefined],
+      ['retry_outbox_item', { id: 4 }],
+      ['cancel_outbox_item', { id: 4 }],
+      ['documents', { of: { kind: 'dossier', reference: 'D-1' } }],
+      ['open_document', { id: 9 }],
+      ['save_document', { id: 9 }],
     ]);
   });
 
@@ -99,6 +134,27 @@ describe('TauriIpc', () => {
 
     for (const stop of stops) stop();
     expect(unlisten).toHaveBeenCalledTimes(3);
+  });
+
+  it('listens to the outbox and the dropped files, never given a path', async () => {
+    listen.mockResolvedValue(vi.fn());
+    const shell = new TauriIpc();
+    const dropped = vi.fn();
+    await shell.onUploadProgress(vi.fn());
+    await shell.onOutboxItems(vi.fn());
+    await shell.onFilesDrag(vi.fn());
+    await shell.onFilesDropped(dropped);
+    expect(listen.mock.calls.map((c) => c[0])).toEqual(Object.values(FILE_EVENTS));
+    expect(Object.values(FILE_EVENTS)).toEqual([
+      'outbox://progress',
+      'outbox://items',
+      'files://drag',
+      'files://dropped',
+    ]);
+    (listen.mock.calls[3]?.[1] as (e: { payload: unknown }) => void)({
+      payload: { id: 1, files: [{ name: 'a.pdf', size: 3 }] },
+    });
+    expect(dropped).toHaveBeenCalledWith({ id: 1, files: [{ name: 'a.pdf', size: 3 }] });
   });
 });
 

@@ -3,15 +3,22 @@ import { listen, type EventCallback } from '@tauri-apps/api/event';
 
 import { toCommandError } from '../errors';
 import type {
+  AddDocumentsArgs,
   AppStatus,
+  DocumentTarget,
+  DocumentView,
+  DragState,
   DocumentSubject,
   DossierDetail,
   DossierSummary,
   NaiveDate,
   ProcedureDetail,
   ProcedureSummary,
+  QueueItem,
+  QueueProgress,
   RibView,
   SearchHit,
+  Selection,
   Settings,
   StatementView,
   SyncProgress,
@@ -19,7 +26,7 @@ import type {
   SyncState,
   User,
 } from '../types';
-import { EVENTS, type ActivateArgs, type Ipc, type LoginArgs, type Unlisten } from './contract';
+import { EVENTS, FILE_EVENTS, type ActivateArgs, type Ipc, type LoginArgs, type Unlisten } from './contract';
 
 /** Tauri turns the camelCase keys of `args` into the command's snake_case parameters. */
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -87,6 +94,33 @@ export class TauriIpc implements Ipc {
   saveAttestationPdf(reference: string): Promise<string | null> {
     return call('save_attestation_pdf', { reference });
   }
+  pickFiles(): Promise<Selection | null> {
+    return call('pick_files');
+  }
+  addDocuments(args: AddDocumentsArgs): Promise<number[]> {
+    return call('add_documents', { args });
+  }
+  outbox(): Promise<QueueItem[]> {
+    return call('outbox');
+  }
+  sendOutbox(): Promise<null> {
+    return call('send_outbox');
+  }
+  retryOutboxItem(id: number): Promise<QueueItem> {
+    return call('retry_outbox_item', { id });
+  }
+  cancelOutboxItem(id: number): Promise<QueueItem> {
+    return call('cancel_outbox_item', { id });
+  }
+  documents(of: DocumentTarget): Promise<DocumentView[]> {
+    return call('documents', { of });
+  }
+  openDocument(id: number): Promise<null> {
+    return call('open_document', { id });
+  }
+  saveDocument(id: number): Promise<string | null> {
+    return call('save_document', { id });
+  }
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten> {
     return on(EVENTS.progress, handler);
   }
@@ -95,5 +129,17 @@ export class TauriIpc implements Ipc {
   }
   onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten> {
     return on(EVENTS.done, handler);
+  }
+  onUploadProgress(handler: (progress: QueueProgress) => void): Promise<Unlisten> {
+    return on(FILE_EVENTS.uploadProgress, handler);
+  }
+  onOutboxItems(handler: (items: QueueItem[]) => void): Promise<Unlisten> {
+    return on(FILE_EVENTS.outboxItems, handler);
+  }
+  onFilesDrag(handler: (state: DragState) => void): Promise<Unlisten> {
+    return on(FILE_EVENTS.drag, handler);
+  }
+  onFilesDropped(handler: (selection: Selection) => void): Promise<Unlisten> {
+    return on(FILE_EVENTS.dropped, handler);
   }
 }

@@ -8,6 +8,7 @@ import { installIpc } from '../ipc';
 import { demoData } from '../ipc/demo';
 import { FakeIpc, sampleStatement } from '../ipc/fake';
 import { Navigation } from '../stores/nav.svelte';
+import { OutboxStore } from '../stores/outbox.svelte';
 import { SettingsStore } from '../stores/settings.svelte';
 import { StatusStore } from '../stores/status.svelte';
 import type { DocumentSubject, StatementView, User } from '../types';
@@ -57,7 +58,12 @@ afterEach(() => {
 
 async function render(subject: DocumentSubject, initialDate: string | null = null) {
   const status = new StatusStore(fake);
-  const context = appContext({ status, settings: new SettingsStore(fake), nav: new Navigation() });
+  const context = appContext({
+    status,
+    settings: new SettingsStore(fake),
+    nav: new Navigation(),
+    outbox: new OutboxStore(fake),
+  });
   const reference =
     subject.kind === 'dossier'
       ? subject.reference

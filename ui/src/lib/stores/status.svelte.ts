@@ -2,7 +2,7 @@
 // sync, kept current by the shell's events.
 
 import { needsSignIn, toCommandError } from '../errors';
-import type { Ipc, Unlisten } from '../ipc';
+import { listenAll, type Ipc, type Unlisten } from '../ipc';
 import type {
   AppStatus,
   CommandError,
@@ -41,17 +41,14 @@ export class StatusStore {
 
   /** Subscribes to the shell's events, then reads the current status. */
   async start(): Promise<void> {
-    const subscriptions = await Promise.allSettled([
-      this.ipc.onSyncState((s) => this.applyState(s)),
-      this.ipc.onSyncProgress((p) => this.applyProgress(p)),
-      this.ipc.onSyncDone((r) => this.applyDone(r)),
-    ]);
-    this.unlisteners = [];
-    for (const subscription of subscriptions) {
-      // Without events the app still works, only less live: go on and say why.
-      if (subscription.status === 'fulfilled') this.unlisteners.push(subscription.value);
-      else this.fail(toCommandError(subscription.reason));
-    }
+    this.unlisteners = await listenAll(
+      [
+        this.ipc.onSyncState((s) => this.applyState(s)),
+        this.ipc.onSyncProgress((p) => this.applyProgress(p)),
+        this.ipc.onSyncDone((r) => this.applyDone(r)),
+      ],
+      (reason) => this.fail(toCommandError(reason)),
+    );
     await this.refresh();
   }
 
