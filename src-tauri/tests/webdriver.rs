@@ -375,8 +375,9 @@ async fn scenario(client: &Client, server: &mut TestServer) -> Result<()> {
         ("plugin:store|load", json!({ "path": "stolen.json" })),
         ("plugin:opener|open_path", json!({ "path": "/etc/passwd" })),
         ("plugin:window|close", json!({})),
-        // The save dialog is the shell's to open, never the page's.
+        // The dialogs are the shell's to open, never the page's.
         ("plugin:dialog|save", json!({ "options": {} })),
+        ("plugin:dialog|open", json!({ "options": {} })),
     ] {
         let script = format!(
             "window.__TAURI_INTERNALS__.invoke({}, {args})",
@@ -387,6 +388,20 @@ async fn scenario(client: &Client, server: &mut TestServer) -> Result<()> {
             outcome.as_ref().is_err_and(|e| e.contains("not allowed")),
             "{command} was not refused: {outcome:?}"
         );
+    }
+    // Files are added by the id of a selection the shell made, never by path.
+    for args in [
+        json!({ "selection": "/etc/passwd", "attach_to": { "kind": "procedure", "id": id },
+                "category": "judgment", "note": null, "as_pdf": false }),
+        json!({ "paths": ["/etc/passwd"], "attach_to": { "kind": "procedure", "id": id },
+                "category": "judgment", "note": null, "as_pdf": false }),
+        json!({ "selection": 424242, "attach_to": { "kind": "procedure", "id": id },
+                "category": "judgment", "note": null, "as_pdf": false }),
+    ] {
+        let script =
+            format!("window.__TAURI_INTERNALS__.invoke('add_documents', {{ args: {args} }})");
+        let outcome = run_js(client, &script).await?;
+        ensure!(outcome.is_err(), "add_documents took {args}: {outcome:?}");
     }
     let health = format!("{}/health", server.base_url);
     let fetched = run_js(
