@@ -1,9 +1,7 @@
-//! One item's delivery: a tus 1.0 upload (creation, checksum, termination)
+//! One item's delivery: a tus 1.0 upload (creation, termination)
 //! resumed from the server's offset, then the document created with the
 //! item's idempotency key.
 
-use std::io::{Read, Seek};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -12,7 +10,6 @@ use claimdesk_api::routes;
 use claimdesk_api::uploads::{Document, NewDocument, TUS_VERSION};
 use reqwest::Method;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
-use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{OutboxItem, OutboxState, UploadProgress};
@@ -21,15 +18,14 @@ use crate::http::{ApiClient, RetryPolicy};
 use crate::store::Store;
 
 /// Bytes of the first PATCH; later ones are sized on the throughput seen so
-/// each takes about [`CHUNK_SECONDS`], between this and [`MAX_CHUNK`]. A cut
-/// loses at most the chunk in flight (it is checked as a whole).
+/// each takes about [`CHUNK_SECONDS`], between this and [`MAX_CHUNK`].
 pub(crate) const CHUNK: u64 = 4 * 1024 * 1024;
 /// Each PATCH ends with the server making its bytes durable: on a fast link,
 /// larger chunks keep that from setting the pace.
 const MAX_CHUNK: u64 = 64 * 1024 * 1024;
 const CHUNK_SECONDS: f64 = 2.0;
-/// Reads of the copy, for hashing and sending: memory stays flat whatever
-/// the chunk's size.
+/// Reads of the copy while it is sent: memory stays flat whatever the
+/// chunk's size.
 const READ_BUFFER: usize = 256 * 1024;
 /// A chunk on a slow link may take longer than an API call.
 const CHUNK_TIMEOUT: Duration = Duration::from_secs(300);
@@ -64,7 +60,7 @@ pub(crate) async fn deliver(
         (Some(_), _) => Step::Locate,
     };
     let (mut transient, mut reheads, mut restarts, mut checksums) = (0u32, 0u32, 0u32, 0u32);
-    let mut chunks = Chunks::new(&item);
+    let mut chunk_size = ChunkSize::new();
     loop {
         let outcome = match step {
             Step::Create => create(api, store, &mut item).await.map(|()| Step::Send),
@@ -84,7 +80,7 @@ pub(crate) async fn deliver(
                     sent: item.offset,
                     size: item.size,
                 });
-                patch(api, store, &mut item, &mut chunks)
+                patch(api, store, &mut item, &mut chunk_size)
                     .await
                     .map(|()| Step::Send)
             }
@@ -233,15 +229,19 @@ async fn locate(api: &ApiClient, store: &Store, item: &mut OutboxItem) -> Result
     Ok(())
 }
 
-/// One chunk from the recorded offset, streamed from the copy on disk while
-/// the following one is hashed.
+/// One chunk from the recorded offset, streamed from the copy on disk.
+///
+/// It carries no `Upload-Checksum`: the server checks the whole file against
+/// the SHA-256 declared at creation before keeping it, and a chunk checksum
+/// would cost a hashing pass on each side and make a cut discard the whole
+/// chunk instead of keeping what arrived.
 async fn patch(
     api: &ApiClient,
     store: &Store,
     item: &mut OutboxItem,
-    chunks: &mut Chunks,
+    chunk_size: &mut ChunkSize,
 ) -> Result<()> {
-    let (length, checksum) = chunks.next(item.offset, item.size - item.offset).await?;
+    let length = chunk_size.bytes.min(item.size - item.offset);
     let context = || format!("cannot read the outbox copy of {}", item.file_name);
     let mut file = tokio::fs::File::open(&item.local_path)
         .await
@@ -255,106 +255,31 @@ async fn patch(
         .header(CONTENT_TYPE, "application/offset+octet-stream")
         .header(CONTENT_LENGTH, length)
         .header("Upload-Offset", item.offset.to_string())
-        .header("Upload-Checksum", checksum)
         .body(reqwest::Body::wrap_stream(body));
     let started = Instant::now();
-    let following = item.offset + length;
-    let following_length = chunks.size.min(item.size - following);
-    let (response, ()) = tokio::join!(
-        api.execute(request),
-        chunks.prepare(following, following_length)
-    );
-    let offset = offset_of(&response?)?;
-    chunks.sized_on(length, started.elapsed());
+    let response = api.execute(request).await?;
+    let offset = offset_of(&response)?;
+    chunk_size.sized_on(offset.saturating_sub(item.offset), started.elapsed());
     super::set_offset(store, item.id, offset).await?;
     item.offset = offset;
     Ok(())
 }
 
-/// The `Upload-Checksum` of each chunk, the next one computed while the
-/// current one is on the wire, and the size of the chunks to come.
-struct Chunks {
-    path: PathBuf,
-    file_name: String,
-    size: u64,
-    /// Offset, length and checksum of the chunk hashed ahead.
-    ready: Option<(u64, u64, String)>,
+/// The size of the next PATCH.
+struct ChunkSize {
+    bytes: u64,
 }
 
-impl Chunks {
-    fn new(item: &OutboxItem) -> Chunks {
-        Chunks {
-            path: item.local_path.clone(),
-            file_name: item.file_name.clone(),
-            size: CHUNK,
-            ready: None,
-        }
-    }
-
-    /// The length and checksum of the chunk at `offset`: the one hashed
-    /// ahead when it starts there (the server may have moved the offset
-    /// since), else one of the current size, hashed now.
-    async fn next(&mut self, offset: u64, left: u64) -> Result<(u64, String)> {
-        match self.ready.take() {
-            Some((at, length, checksum)) if at == offset && length <= left => {
-                Ok((length, checksum))
-            }
-            _ => {
-                let length = self.size.min(left);
-                Ok((length, self.hash(offset, length).await?))
-            }
-        }
-    }
-
-    /// Hashes ahead; a failure is left for [`checksum`](Self::checksum) to
-    /// meet again.
-    async fn prepare(&mut self, offset: u64, length: u64) {
-        if length > 0 {
-            self.ready = self
-                .hash(offset, length)
-                .await
-                .ok()
-                .map(|checksum| (offset, length, checksum));
-        }
+impl ChunkSize {
+    fn new() -> ChunkSize {
+        ChunkSize { bytes: CHUNK }
     }
 
     /// Sizes the next chunks on how long this one took.
     fn sized_on(&mut self, length: u64, took: Duration) {
         let per_second = length as f64 / took.as_secs_f64().max(0.001);
         let size = (per_second * CHUNK_SECONDS) as u64;
-        self.size = size.clamp(CHUNK, MAX_CHUNK) / CHUNK * CHUNK;
-    }
-
-    async fn hash(&self, offset: u64, length: u64) -> Result<String> {
-        let path = self.path.clone();
-        let hashed = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
-            let mut file = std::fs::File::open(&path)?;
-            file.seek(std::io::SeekFrom::Start(offset))?;
-            let mut chunk = file.take(length);
-            let mut hasher = Sha256::new();
-            let mut buffer = vec![0u8; READ_BUFFER];
-            let mut read = 0u64;
-            loop {
-                let n = chunk.read(&mut buffer)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buffer[..n]);
-                read += n as u64;
-            }
-            if read != length {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            Ok(format!("sha256 {}", BASE64.encode(hasher.finalize())))
-        })
-        .await
-        .map_err(|e| ClientError::Store(format!("hashing a chunk interrupted: {e}")))?;
-        hashed.map_err(|e| {
-            ClientError::io(
-                format!("cannot read the outbox copy of {}", self.file_name),
-                e,
-            )
-        })
+        self.bytes = size.clamp(CHUNK, MAX_CHUNK) / CHUNK * CHUNK;
     }
 }
 
