@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 use crate::commands::{ActivateArgs, AddDocumentsArgs, LoginArgs};
 use crate::error::CommandError;
-use crate::files::{DragState, Selection};
+use crate::files::{DragState, Dropped, Selection};
 use crate::settings::Settings;
 use crate::views::{
     AppStatus, DocumentSubject, DocumentView, DossierSummary, ProcedureDetail, ProcedureSummary,
@@ -46,6 +46,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     RibView::export_all_to(dir)?;
     Selection::export_all_to(dir)?;
     DragState::export_all_to(dir)?;
+    Dropped::export_all_to(dir)?;
     AddDocumentsArgs::export_all_to(dir)?;
     QueueItem::export_all_to(dir)?;
     QueueProgress::export_all_to(dir)?;

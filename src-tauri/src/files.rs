@@ -43,6 +43,15 @@ pub struct SelectedFile {
     pub size: u64,
 }
 
+/// Payload of `files://dropped`: the selection, and where it fell in the
+/// page (CSS pixels from the top left), so it goes to what it was dropped on.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Dropped {
+    pub selection: Selection,
+    pub x: f64,
+    pub y: f64,
+}
+
 /// Payload of `files://drag`: whether files are being dragged over the window,
 /// so the drop zone can show it will take them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

@@ -23,7 +23,7 @@ use tauri_plugin_store::StoreExt;
 
 use crate::desktop::{Desktop, Events, SettingsFile};
 use crate::error::{CommandError, CommandResult};
-use crate::files::DragState;
+use crate::files::{DragState, Dropped};
 use crate::views::{QueueItem, QueueProgress, SyncProgress, SyncReport, SyncState};
 
 pub const EVENT_PROGRESS: &str = "sync://progress";
@@ -66,23 +66,34 @@ impl<R: Runtime> Events for WindowEvents<R> {
 }
 
 /// Files dragged over the window: the window hears that some are coming and,
-/// once dropped, the selection's id with names and sizes; the paths stay with
+/// once dropped, the selection's id with names and sizes and where they fell
+/// (so a drop on a dossier's row goes to that dossier); the paths stay with
 /// [`Desktop`].
 fn on_drag_drop<R: Runtime>(
-    handle: &tauri::AppHandle<R>,
+    window: &tauri::WebviewWindow<R>,
     desktop: &Desktop,
     event: &tauri::DragDropEvent,
 ) {
-    let events = WindowEvents(handle.clone());
+    let events = WindowEvents(window.app_handle().clone());
     match event {
         tauri::DragDropEvent::Enter { .. } => events.emit(EVENT_DRAG, DragState { over: true }),
         tauri::DragDropEvent::Leave => events.emit(EVENT_DRAG, DragState { over: false }),
-        tauri::DragDropEvent::Drop { paths, .. } => {
+        tauri::DragDropEvent::Drop { paths, position } => {
             events.emit(EVENT_DRAG, DragState { over: false });
-            match desktop.select(paths.clone()) {
-                Some(selection) => events.emit(EVENT_DROPPED, selection),
-                None => tracing::info!("nothing droppable: no readable file"),
-            }
+            let Some(selection) = desktop.select(paths.clone()) else {
+                tracing::info!("nothing droppable: no readable file");
+                return;
+            };
+            let scale = window.scale_factor().unwrap_or(1.0);
+            let at = position.to_logical::<f64>(scale);
+            events.emit(
+                EVENT_DROPPED,
+                Dropped {
+                    selection,
+                    x: at.x,
+                    y: at.y,
+                },
+            );
         }
         _ => {}
     }
@@ -165,10 +176,10 @@ pub fn run() {
                     false
                 })
                 .build()?;
-            let handle = app.handle().clone();
+            let dropped_on = window.clone();
             window.on_window_event(move |event| {
                 if let tauri::WindowEvent::DragDrop(drag) = event {
-                    on_drag_drop(&handle, &desktop, drag);
+                    on_drag_drop(&dropped_on, &desktop, drag);
                 }
             });
             Ok(())

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   allImages,
+  dropTarget,
   CATEGORIES,
   categoriesFor,
   formatSize,
@@ -102,5 +103,22 @@ describe('the queue', () => {
     expect(formatSize(48_213, 'en')).toBe('47 KB');
     expect(formatSize(1_572_864, 'en')).toBe('1.5 MB');
     expect(formatSize(1_572_864, 'fr')).toBe('1,5 Mo');
+  });
+});
+
+describe('a drop outside any documents panel', () => {
+  it('goes to the dossier or procedure of the row it fell on, and nowhere else', () => {
+    document.body.innerHTML = `
+      <div data-testid="dossier-row" data-id="CD-2022-000198"><span id="in-dossier">x</span></div>
+      <div data-testid="procedure-row" data-id="42"><b id="in-procedure">y</b></div>
+      <div data-testid="procedure-row" data-id="not-a-number" id="odd"></div>
+      <p id="elsewhere">z</p>`;
+    const at = (id: string) => document.getElementById(id);
+    expect(dropTarget(at('in-dossier'))).toEqual({ kind: 'dossier', reference: 'CD-2022-000198' });
+    expect(dropTarget(at('in-procedure'))).toEqual({ kind: 'procedure', id: 42 });
+    expect(dropTarget(at('odd'))).toBeNull();
+    expect(dropTarget(at('elsewhere'))).toBeNull();
+    expect(dropTarget(null)).toBeNull();
+    document.body.innerHTML = '';
   });
 });

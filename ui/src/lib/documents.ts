@@ -128,3 +128,16 @@ export function formatSize(bytes: number, lang: Language): string {
   }).format(value);
   return `${number} ${units[unit]}`;
 }
+
+/**
+ * What a drop on `element` attaches to: the dossier or procedure of the row it fell
+ * on, or null when it fell on neither.
+ */
+export function dropTarget(element: Element | null): DocumentTarget | null {
+  const row = element?.closest<HTMLElement>('[data-testid="dossier-row"], [data-testid="procedure-row"]');
+  const id = row?.dataset.id;
+  if (!row || !id) return null;
+  if (row.dataset.testid === 'dossier-row') return { kind: 'dossier', reference: id };
+  const number = Number(id);
+  return Number.isInteger(number) ? { kind: 'procedure', id: number } : null;
+}

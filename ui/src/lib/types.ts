@@ -11,6 +11,7 @@ export type { DocumentCategory } from './bindings/DocumentCategory';
 export type { DocumentSource } from './bindings/DocumentSource';
 export type { DocumentView } from './bindings/DocumentView';
 export type { DragState } from './bindings/DragState';
+export type { Dropped } from './bindings/Dropped';
 export type { OutboxError } from './bindings/OutboxError';
 export type { OutboxState } from './bindings/OutboxState';
 export type { QueueItem } from './bindings/QueueItem';

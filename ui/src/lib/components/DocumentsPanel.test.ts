@@ -176,6 +176,28 @@ describe('the documents panel', () => {
     expect(allByTestId('document-row')[0]?.dataset.origin).toBe('customer');
   });
 
+  it('takes the files dropped on its row before it was open, once', async () => {
+    const other = new OutboxStore(fake);
+    const routed: unknown[] = [];
+    other.route = (d) => routed.push(d);
+    const selection = { id: 9, files: [{ name: 'avis.pdf', size: 10 }] };
+    other.dropped({ selection, x: 5, y: 6 });
+    expect(routed).toEqual([{ selection, x: 5, y: 6 }]);
+
+    await render();
+    outbox.pending = { target: { kind: 'dossier', reference: 'D-OTHER' }, selection };
+    expect(outbox.takePending(dossier)).toBeNull();
+    outbox.pending = { target: dossier, selection };
+    expect(outbox.pendingFor(dossier)).toBe(true);
+    for (const c of components) unmount(c);
+    components = [];
+    const context = appContext({ status, settings: new SettingsStore(fake), nav: new Navigation(), outbox });
+    components.push(mount(DocumentsPanel, { target: document.body, props: { attachTo: dossier }, context }));
+    await settle();
+    expect(byTestId('selection')?.dataset.id).toBe('9');
+    expect(outbox.pending).toBeNull();
+  });
+
   it('opens and saves through the shell', async () => {
     await render();
     await click('document-open');
@@ -192,6 +214,25 @@ describe('the documents panel', () => {
     fake.status.online = false;
     await render();
     expect(byTestId('documents-offline')).not.toBeNull();
+  });
+});
+
+describe('the outbox store', () => {
+  it('drops an answer read before the last event', async () => {
+    const store = new OutboxStore(fake);
+    await store.start();
+    let answer: (items: QueueItem[]) => void = () => {};
+    const stale = sampleQueueItem(1);
+    const original = fake.outbox.bind(fake);
+    fake.outbox = () => new Promise((resolve) => (answer = resolve));
+    const refreshing = store.refresh();
+    fake.queue = [sampleQueueItem(1, { state: 'done', percent: 100, sent: 1000 })];
+    fake.emitQueue();
+    answer([stale]);
+    await refreshing;
+    expect(store.items[0]?.state).toBe('done');
+    fake.outbox = original;
+    store.stop();
   });
 });
 

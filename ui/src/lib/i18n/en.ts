@@ -255,6 +255,7 @@ export const en: Catalogue = {
   'status.outbox_failed': '{count} failed',
   'documents.title': 'Documents',
   'documents.drop_hint': 'Drop files on the window to attach them, or choose them.',
+  'documents.drop_nowhere': 'Drop the files on a dossier or a procedure, or in an open dossier.',
   'documents.drop_now': 'Drop the files: they will be attached ({target}).',
   'documents.add_files': 'Add files…',
   'documents.to_add': 'Files to attach: {count}',

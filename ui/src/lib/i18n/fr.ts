@@ -259,6 +259,8 @@ export const fr = {
   'status.outbox_failed': '{count} en échec',
   'documents.title': 'Documents',
   'documents.drop_hint': 'Déposez des fichiers dans la fenêtre pour les joindre, ou choisissez-les.',
+  'documents.drop_nowhere':
+    'Déposez les fichiers sur un dossier ou une procédure, ou dans un dossier ouvert.',
   'documents.drop_now': 'Lâchez les fichiers : ils seront joints ({target}).',
   'documents.add_files': 'Ajouter des fichiers…',
   'documents.to_add': 'Fichiers à joindre : {count}',

@@ -7,6 +7,7 @@ import type {
   DocumentTarget,
   DocumentView,
   DragState,
+  Dropped,
   DocumentSubject,
   DossierDetail,
   DossierSummary,
@@ -98,5 +99,5 @@ export interface Ipc {
   onUploadProgress(handler: (progress: QueueProgress) => void): Promise<Unlisten>;
   onOutboxItems(handler: (items: QueueItem[]) => void): Promise<Unlisten>;
   onFilesDrag(handler: (state: DragState) => void): Promise<Unlisten>;
-  onFilesDropped(handler: (selection: Selection) => void): Promise<Unlisten>;
+  onFilesDropped(handler: (dropped: Dropped) => void): Promise<Unlisten>;
 }

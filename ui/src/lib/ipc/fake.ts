@@ -12,6 +12,7 @@ import type {
   DocumentSubject,
   DocumentView,
   DragState,
+  Dropped,
   Dossier,
   DossierDetail,
   Explanation,
@@ -181,7 +182,7 @@ type FileListeners = {
   upload: Set<(p: QueueProgress) => void>;
   items: Set<(items: QueueItem[]) => void>;
   drag: Set<(d: DragState) => void>;
-  dropped: Set<(s: Selection) => void>;
+  dropped: Set<(d: Dropped) => void>;
 };
 
 type Listeners = {
@@ -549,11 +550,11 @@ export class FakeIpc implements Ipc {
     return { id: this.lastSelection, files: clone(files) };
   }
 
-  /** Files dropped on the window, as the shell announces them. */
-  dropFiles(files: SelectedFile[]): Selection {
+  /** Files dropped on the window at (x, y), as the shell announces them. */
+  dropFiles(files: SelectedFile[], x = 0, y = 0): Selection {
     const selection = this.select(files);
     for (const handler of this.fileListeners.drag) handler({ over: false });
-    for (const handler of this.fileListeners.dropped) handler(clone(selection));
+    for (const handler of this.fileListeners.dropped) handler(clone({ selection, x, y }));
     return selection;
   }
 
@@ -755,7 +756,7 @@ export class FakeIpc implements Ipc {
     return this.subscribe(this.fileListeners.drag, handler);
   }
 
-  onFilesDropped(handler: (selection: Selection) => void): Promise<Unlisten> {
+  onFilesDropped(handler: (dropped: Dropped) => void): Promise<Unlisten> {
     return this.subscribe(this.fileListeners.dropped, handler);
   }
 }

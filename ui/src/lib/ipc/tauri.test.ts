@@ -151,10 +151,9 @@ describe('TauriIpc', () => {
       'files://drag',
       'files://dropped',
     ]);
-    (listen.mock.calls[3]?.[1] as (e: { payload: unknown }) => void)({
-      payload: { id: 1, files: [{ name: 'a.pdf', size: 3 }] },
-    });
-    expect(dropped).toHaveBeenCalledWith({ id: 1, files: [{ name: 'a.pdf', size: 3 }] });
+    const payload = { selection: { id: 1, files: [{ name: 'a.pdf', size: 3 }] }, x: 10, y: 20 };
+    (listen.mock.calls[3]?.[1] as (e: { payload: unknown }) => void)({ payload });
+    expect(dropped).toHaveBeenCalledWith(payload);
   });
 });
 

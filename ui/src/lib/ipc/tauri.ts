@@ -8,6 +8,7 @@ import type {
   DocumentTarget,
   DocumentView,
   DragState,
+  Dropped,
   DocumentSubject,
   DossierDetail,
   DossierSummary,
@@ -139,7 +140,7 @@ export class TauriIpc implements Ipc {
   onFilesDrag(handler: (state: DragState) => void): Promise<Unlisten> {
     return on(FILE_EVENTS.drag, handler);
   }
-  onFilesDropped(handler: (selection: Selection) => void): Promise<Unlisten> {
+  onFilesDropped(handler: (dropped: Dropped) => void): Promise<Unlisten> {
     return on(FILE_EVENTS.dropped, handler);
   }
 }
