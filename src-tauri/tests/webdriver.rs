@@ -242,6 +242,7 @@ async fn the_app_signs_in_lists_searches_translates_and_survives_the_server_goin
     let saved = tempfile::tempdir().unwrap();
     let picked = tempfile::tempdir().unwrap();
     let pick = picked.path().join(PICKED_NAME);
+    std::fs::write(&pick, small_pdf("une pièce")).unwrap();
     let log = workspace_root().join("target/tauri-driver.log");
     let driver = Driver::start(home.path(), &server.base_url, saved.path(), &pick, &log).unwrap();
     let client = session(&driver).await.unwrap();
@@ -322,6 +323,29 @@ async fn scenario(client: &Client, server: &mut TestServer) -> Result<()> {
     .await?;
     find(client, "[data-testid=claim-row]").await?;
     screenshot(client, "03-procedure").await?;
+
+    // Its documents: an étude may file the mandataires' own categories.
+    find(client, "[data-testid=procedure-documents] summary")
+        .await?
+        .click()
+        .await?;
+    find(
+        client,
+        "[data-testid=procedure-documents] [data-testid=add-files]",
+    )
+    .await?
+    .click()
+    .await?;
+    find(
+        client,
+        "[data-testid=document-category] option[value=court_order]",
+    )
+    .await?;
+    screenshot(client, "12-procedure-documents").await?;
+    find(client, "[data-testid=selection-cancel]")
+        .await?
+        .click()
+        .await?;
 
     // Search a SIREN, open the hit.
     let target = procedures.last().unwrap();
@@ -634,6 +658,15 @@ async fn add_picked_file(client: &Client) -> Result<()> {
     ensure!(
         picked.contains(PICKED_NAME),
         "the selection reads {picked:?}"
+    );
+    ensure!(
+        client
+            .find_all(css(
+                "[data-testid=document-category] option[value=court_order]"
+            ))
+            .await?
+            .is_empty(),
+        "a debtor is offered a mandataire's category"
     );
     set_value(
         client,
