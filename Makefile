@@ -94,6 +94,7 @@ run: build
 bench: build
 	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring scripts/bench-sync.sh
 	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring scripts/bench-documents.sh
+	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring scripts/bench-uploads.sh
 	$(MAKE) --no-print-directory bench-desktop
 
 # Release app against a bare Tauri window (bench/bare-tauri): binary size, start

@@ -2,37 +2,19 @@
 # Initial-sync benchmark: a server seeded with PROCEDURES procedures and CLAIMS
 # claims, a fresh client syncing everything, against the reference of the same
 # feed fetched with curl and loaded with the sqlite3 shell.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+PORT=${BENCH_PORT:-8721}
+source "$(dirname "$0")/bench-common.sh"
 PROCEDURES=${PROCEDURES:-5000}
 CLAIMS=${CLAIMS:-50000}
-PORT=${BENCH_PORT:-8721}
-OUT=${BENCH_OUT:-bench-results}
-SERVER=target/release/claimdesk-server
-CLI=target/release/claimdesk
-EMAIL=bench@seed.claimdesk.fr
-PASSWORD=claimdesk-demo
-URL="http://127.0.0.1:$PORT"
-
-work=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$OUT"
-
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 t0=$(now)
 "$SERVER" seed --data "$work/server" --procedures "$PROCEDURES" --claims "$CLAIMS" --seed 1 >/dev/null
 seed_s=$(secs "$t0" "$(now)")
 
-"$SERVER" --listen "127.0.0.1:$PORT" --data "$work/server" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fs "$URL/v1/health" >/dev/null && break; sleep 0.1; done
+start_server "$work/server"
 
 # The client under test.
-printf '%s\n' "$PASSWORD" | "$CLI" --home "$work/client" --server "$URL" login --email "$EMAIL" --password-stdin >/dev/null
+login_client "$work/client"
 t0=$(now)
 /usr/bin/time -f '%M' -o "$work/rss" "$CLI" --home "$work/client" --server "$URL" sync >"$work/sync.out" 2>/dev/null
 client_s=$(secs "$t0" "$(now)")
@@ -40,8 +22,7 @@ client_rss_kib=$(tail -1 "$work/rss")
 rows=$(( PROCEDURES + CLAIMS ))
 
 # The reference: the same pages with curl, loaded with the sqlite3 shell.
-token=$(curl -fs -H 'content-type: application/json' \
-  -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$URL/v1/auth/login" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+token=$(api_token)
 t0=$(now)
 cursor=""; n=0; more=true
 mkdir -p "$work/pages"
