@@ -83,13 +83,18 @@ add_offline
 "$CLI" --home "$work/client" outbox >/dev/null 2>&1 &
 sender=$!
 bench_pids+=("$sender")
+sending() {
+  kill -0 "$sender" 2>/dev/null || { echo "the send ended before half the file was on the server" >&2; exit 1; }
+}
 url=""
 while [ -z "$url" ]; do
+  sending
   url=$(sqlite3 "$store" "SELECT upload_url FROM outbox WHERE state = 'uploading' AND upload_url IS NOT NULL" 2>/dev/null || true)
   sleep 0.01
 done
 held=0
 while [ "$held" -lt $((size / 2)) ]; do
+  sending
   held=$(curl -fsS -I "$url" -H "authorization: Bearer $token" -H 'tus-resumable: 1.0.0' |
     tr -d '\r' | sed -n 's/^[Uu]pload-[Oo]ffset: //p')
   held=${held:-0}
