@@ -491,6 +491,7 @@ mod tests {
                 claims: 4,
                 dossiers: 1,
                 installments: 1,
+                documents: 2,
             },
             duration: std::time::Duration::from_millis(1234),
             synced_at: Utc::now(),

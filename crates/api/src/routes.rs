@@ -41,6 +41,7 @@ pub const ADMIN_PROCEDURE_STAGE: &str = "/v1/admin/procedures/{id}/stage";
 pub const ADMIN_GRANTS: &str = "/v1/admin/grants";
 pub const ADMIN_GRANTS_REVOKE: &str = "/v1/admin/grants/revoke";
 pub const ADMIN_ACTIVATION_CODES: &str = "/v1/admin/activation-codes";
+pub const ADMIN_DOCUMENTS: &str = "/v1/admin/documents";
 
 /// Fills the single `{…}` parameter of a route. Path segments are
 /// percent-encoded so a reference can never add a segment.

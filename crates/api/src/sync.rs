@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::records::{Claim, Dossier, Installment, Procedure};
+use crate::uploads::Document;
 
 pub const DEFAULT_PAGE: u32 = 1000;
 pub const MAX_PAGE: u32 = 10_000;
@@ -26,14 +27,17 @@ pub enum EntityKind {
     Claim,
     Dossier,
     Installment,
+    /// A document's metadata; its content downloads on demand.
+    Document,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 4] = [
+    pub const ALL: [EntityKind; 5] = [
         EntityKind::Procedure,
         EntityKind::Claim,
         EntityKind::Dossier,
         EntityKind::Installment,
+        EntityKind::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +46,7 @@ impl EntityKind {
             EntityKind::Claim => "claim",
             EntityKind::Dossier => "dossier",
             EntityKind::Installment => "installment",
+            EntityKind::Document => "document",
         }
     }
 
@@ -61,6 +66,7 @@ pub enum Entity {
     Claim(Claim),
     Dossier(Dossier),
     Installment(Installment),
+    Document(Document),
 }
 
 impl Entity {
@@ -70,6 +76,7 @@ impl Entity {
             Entity::Claim(_) => EntityKind::Claim,
             Entity::Dossier(_) => EntityKind::Dossier,
             Entity::Installment(_) => EntityKind::Installment,
+            Entity::Document(_) => EntityKind::Document,
         }
     }
 
@@ -79,6 +86,7 @@ impl Entity {
             Entity::Claim(c) => c.id,
             Entity::Dossier(d) => d.id,
             Entity::Installment(i) => i.id,
+            Entity::Document(d) => d.id,
         }
     }
 }

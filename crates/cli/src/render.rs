@@ -29,17 +29,19 @@ fn role_label(role: Role) -> &'static str {
     }
 }
 
-/// `synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments`.
+/// `synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments, 12 documents`.
 pub fn sync_summary(report: &SyncReport) -> String {
     let c = &report.counts;
     format!(
-        "synced {} changes in {:.1} s — {} procedures, {} claims, {} dossiers, {} instalments{}",
+        "synced {} changes in {:.1} s — {} procedures, {} claims, {} dossiers, {} instalments, \
+         {} documents{}",
         report.changes_applied,
         report.duration.as_secs_f64(),
         c.procedures,
         c.claims,
         c.dossiers,
         c.installments,
+        c.documents,
         if report.restarted_from_scratch {
             " (from scratch: the server refused the previous sync point)"
         } else {
@@ -333,8 +335,8 @@ pub fn status(s: &Status) -> String {
     line(
         "store",
         format!(
-            "{} procedures, {} claims, {} dossiers, {} instalments",
-            c.procedures, c.claims, c.dossiers, c.installments
+            "{} procedures, {} claims, {} dossiers, {} instalments, {} documents",
+            c.procedures, c.claims, c.dossiers, c.installments, c.documents
         ),
     );
     line("outbox", format!("{} pending", s.pending_outbox));
@@ -462,6 +464,7 @@ mod tests {
                 claims: 312,
                 dossiers: 9,
                 installments: 40,
+                documents: 12,
             },
             duration: std::time::Duration::from_millis(812),
             synced_at: Utc::now(),
@@ -469,7 +472,8 @@ mod tests {
         };
         assert_eq!(
             sync_summary(&report),
-            "synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments"
+            "synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments, \
+             12 documents"
         );
     }
 }

@@ -35,7 +35,7 @@ async fn an_etude_user_logs_in_syncs_reads_and_logs_out() {
     let summary = run.stdout.trim();
     assert!(summary.starts_with("synced "), "{summary}");
     assert!(
-        summary.contains(" procedures, ") && summary.ends_with(" instalments"),
+        summary.contains(" procedures, ") && summary.ends_with(" documents"),
         "{summary}"
     );
     assert!(

@@ -16,6 +16,7 @@ use claimdesk_api::records::{
     InstallmentStatus, Procedure,
 };
 use claimdesk_api::sync::{Change, Entity, EntityKind};
+use claimdesk_api::uploads::{AttachTo, Document};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
 use serde::{Deserialize, Serialize};
 use sqlx::sqlite::{
@@ -126,6 +127,8 @@ pub struct Counts {
     pub dossiers: u64,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub installments: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub documents: u64,
 }
 
 impl Counts {
@@ -135,11 +138,12 @@ impl Counts {
             EntityKind::Claim => self.claims += by,
             EntityKind::Dossier => self.dossiers += by,
             EntityKind::Installment => self.installments += by,
+            EntityKind::Document => self.documents += by,
         }
     }
 
     pub fn total(&self) -> u64 {
-        self.procedures + self.claims + self.dossiers + self.installments
+        self.procedures + self.claims + self.dossiers + self.installments + self.documents
     }
 }
 
@@ -197,6 +201,7 @@ struct PageOutcome<'p> {
     claims: Vec<&'p Claim>,
     dossiers: Vec<&'p Dossier>,
     installments: Vec<&'p Installment>,
+    documents: Vec<&'p Document>,
     deleted: Vec<(EntityKind, i64)>,
 }
 
@@ -215,6 +220,7 @@ impl<'p> PageOutcome<'p> {
             claims: Vec::new(),
             dossiers: Vec::new(),
             installments: Vec::new(),
+            documents: Vec::new(),
             deleted: Vec::new(),
         };
         for (i, change) in changes.iter().enumerate() {
@@ -227,6 +233,7 @@ impl<'p> PageOutcome<'p> {
                     Entity::Claim(c) => outcome.claims.push(c),
                     Entity::Dossier(d) => outcome.dossiers.push(d),
                     Entity::Installment(i) => outcome.installments.push(i),
+                    Entity::Document(d) => outcome.documents.push(d),
                 },
                 Change::Delete { kind, id } => outcome.deleted.push((*kind, *id)),
             }
@@ -248,6 +255,7 @@ impl<'p> PageOutcome<'p> {
             EntityKind::Claim => self.claims.iter().map(|c| c.id).collect(),
             EntityKind::Dossier => self.dossiers.iter().map(|d| d.id).collect(),
             EntityKind::Installment => self.installments.iter().map(|i| i.id).collect(),
+            EntityKind::Document => self.documents.iter().map(|d| d.id).collect(),
         }
     }
 
@@ -443,6 +451,9 @@ impl Store {
         for dossier in &last.dossiers {
             self.upsert_dossier(&mut tx, dossier).await?;
         }
+        for document in &last.documents {
+            upsert_filed_document(&mut tx, document).await?;
+        }
         for index in SEARCH_INDEXES {
             let written = last.upserted(index.kind);
             if !written.is_empty() {
@@ -454,6 +465,9 @@ impl Store {
             set_meta(&mut tx, META_LAST_SYNC, &at.to_rfc3339()).await?;
         }
         tx.commit().await?;
+        if applied.deleted.documents > 0 {
+            self.purge_unreferenced_content().await?;
+        }
         Ok(applied)
     }
 
@@ -525,6 +539,7 @@ impl Store {
             "dossiers",
             "guarantees",
             "installments",
+            "filed_documents",
         ]
         .into_iter()
         .chain(SEARCH_INDEXES.iter().map(|i| i.index))
@@ -539,7 +554,123 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.purge_unreferenced_content().await
+    }
+
+    /// The folder of documents' content, next to the store: each file named
+    /// by its SHA-256, never by a name a user or the server chose.
+    pub fn content_dir(&self) -> PathBuf {
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+            .join("content")
+    }
+
+    /// Removes every cached content, as when the user signs out.
+    pub async fn purge_content(&self) -> Result<()> {
+        sqlx::query("DELETE FROM cached_contents")
+            .execute(&self.pool)
+            .await?;
+        let dir = self.content_dir();
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(ClientError::io(
+                format!("cannot remove {}", dir.display()),
+                e,
+            )),
+        }
+    }
+
+    /// Removes the content no document on disk names any more: what went
+    /// with a document deleted or no longer visible. Part files of documents
+    /// still here stay, for a download to resume.
+    async fn purge_unreferenced_content(&self) -> Result<()> {
+        let dir = self.content_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(ClientError::io(format!("cannot read {}", dir.display()), e)),
+        };
+        let kept: std::collections::HashSet<String> = sqlx::query_scalar(
+            "SELECT sha256 FROM filed_documents UNION SELECT sha256 FROM cached_contents",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .collect();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let sha256 = name.strip_suffix(".part").unwrap_or(&name);
+            if !kept.contains(sha256) {
+                let path = entry.path();
+                if let Err(e) = std::fs::remove_file(&path) {
+                    tracing::warn!(path = %path.display(), error = %e, "content left behind");
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// A document's metadata, as the feed or the server's answer to an upload
+    /// carried it, so it lists before the next sync.
+    pub async fn put_filed_document(&self, d: &Document) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        upsert_filed_document(&mut conn, d).await
+    }
+
+    pub async fn filed_document(&self, id: i64) -> Result<Option<Document>> {
+        let record: Option<String> =
+            sqlx::query_scalar("SELECT record FROM filed_documents WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        record
+            .map(|r| serde_json::from_str(&r).map_err(|e| corrupt("document", e)))
+            .transpose()
+    }
+
+    /// The documents of a dossier or a procedure, newest first.
+    pub async fn filed_documents(&self, of: &AttachTo) -> Result<Vec<Document>> {
+        let query = match of {
+            AttachTo::Dossier { reference } => sqlx::query_scalar(
+                "SELECT record FROM filed_documents WHERE dossier_reference = ? \
+                 ORDER BY created_at DESC, id DESC",
+            )
+            .bind(reference.as_str()),
+            AttachTo::Procedure { id } => sqlx::query_scalar(
+                "SELECT record FROM filed_documents WHERE procedure_id = ? \
+                 ORDER BY created_at DESC, id DESC",
+            )
+            .bind(*id),
+        };
+        let records: Vec<String> = query.fetch_all(&self.pool).await?;
+        records
+            .iter()
+            .map(|r| serde_json::from_str(r).map_err(|e| corrupt("document", e)))
+            .collect()
+    }
+
+    /// The SHA-256 of the content held for a document, if any.
+    pub(crate) async fn cached_content(&self, document_id: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT sha256 FROM cached_contents WHERE document_id = ?")
+                .bind(document_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Records the content now held for a document, and lets go of the one it
+    /// replaces.
+    pub(crate) async fn set_cached_content(&self, document_id: i64, sha256: &str) -> Result<()> {
+        sqlx::query("INSERT OR REPLACE INTO cached_contents (document_id, sha256) VALUES (?, ?)")
+            .bind(document_id)
+            .bind(sha256)
+            .execute(&self.pool)
+            .await?;
+        self.purge_unreferenced_content().await
     }
 
     /// Folds the write-ahead log into the database file, so purged rows do not
@@ -594,7 +725,8 @@ impl Store {
     pub async fn counts(&self) -> Result<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT count(*) FROM procedures), (SELECT count(*) FROM claims), \
-             (SELECT count(*) FROM dossiers), (SELECT count(*) FROM installments)",
+             (SELECT count(*) FROM dossiers), (SELECT count(*) FROM installments), \
+             (SELECT count(*) FROM filed_documents)",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -604,6 +736,7 @@ impl Store {
             claims: n(1)?,
             dossiers: n(2)?,
             installments: n(3)?,
+            documents: n(4)?,
         })
     }
 
@@ -907,11 +1040,35 @@ async fn delete(conn: &mut SqliteConnection, kind: EntityKind, ids: &[i64]) -> R
         EntityKind::Installment => {
             &["DELETE FROM installments WHERE id IN (SELECT value FROM json_each(?))"]
         }
+        EntityKind::Document => {
+            &["DELETE FROM filed_documents WHERE id IN (SELECT value FROM json_each(?))"]
+        }
     };
     let ids = json_ids(ids);
     for sql in statements {
         sqlx::query(sql).bind(&ids).execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+async fn upsert_filed_document(conn: &mut SqliteConnection, d: &Document) -> Result<()> {
+    let (reference, procedure) = match &d.attached_to {
+        AttachTo::Dossier { reference } => (Some(reference.as_str()), None),
+        AttachTo::Procedure { id } => (None, Some(*id)),
+    };
+    sqlx::query(
+        "INSERT OR REPLACE INTO filed_documents \
+         (id, dossier_reference, procedure_id, sha256, created_at, record) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(d.id)
+    .bind(reference)
+    .bind(procedure)
+    .bind(&d.sha256)
+    .bind(d.created_at)
+    .bind(to_json(d))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -132,6 +132,7 @@ fn add(total: &mut Applied, page: Applied) {
         sum.claims += part.claims;
         sum.dossiers += part.dossiers;
         sum.installments += part.installments;
+        sum.documents += part.documents;
     }
 }
 

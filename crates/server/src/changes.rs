@@ -164,6 +164,7 @@ pub(crate) async fn opened_by(
                     .into_iter()
                     .map(|(claim, dossier)| (EntityKind::Claim, claim, Scope::claim(id, dossier))),
             );
+            documents_in(conn, Scope::procedure(id), &mut out).await?;
         }
         GrantObjectId::Dossier(id) => {
             let dossier_scope = Scope::dossier(id);
@@ -189,9 +190,27 @@ pub(crate) async fn opened_by(
                     .into_iter()
                     .map(|i| (EntityKind::Installment, i, dossier_scope)),
             );
+            documents_in(conn, dossier_scope, &mut out).await?;
         }
     }
     Ok(out)
+}
+
+/// The documents attached to a procedure or a dossier (the scope names one).
+async fn documents_in(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    out: &mut Vec<(EntityKind, i64, Scope)>,
+) -> AppResult<()> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM documents WHERE procedure_id IS ? AND dossier_id IS ? ORDER BY id",
+    )
+    .bind(scope.procedure_id)
+    .bind(scope.dossier_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    out.extend(ids.into_iter().map(|d| (EntityKind::Document, d, scope)));
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,10 +2,13 @@
 //! safe to show and to serve, and the agency's own documents in the demo.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use claimdesk_api::sync::EntityKind;
 use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory, DocumentOrigin};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sqlx::SqliteConnection;
 
+use crate::access::{GRANTED_DOSSIERS, GRANTED_PROCEDURES, Viewer};
+use crate::changes::{self, Change, Scope};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -200,8 +203,19 @@ pub(crate) struct NewRow<'a> {
     pub created_at: DateTime<Utc>,
 }
 
+/// Inserts a document and records its upsert for the feed: whoever sees its
+/// dossier or procedure receives it, the same people who may list it.
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: NewRow<'_>) -> AppResult<i64> {
-    Ok(sqlx::query_scalar(
+    let scope = match (row.dossier_id, row.procedure_id) {
+        (Some(dossier), _) => Scope::dossier(dossier),
+        (None, Some(procedure)) => Scope::procedure(procedure),
+        (None, None) => {
+            return Err(AppError::Internal(
+                "a document is attached to a dossier or a procedure".into(),
+            ));
+        }
+    };
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO documents (dossier_id, procedure_id, category, note, file_name, \
          content_type, size, sha256, origin, uploaded_by, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -220,15 +234,43 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: NewRow<'_>) -> AppR
     })
     .bind(row.uploaded_by)
     .bind(row.created_at)
-    .fetch_one(conn)
-    .await?)
+    .fetch_one(&mut *conn)
+    .await?;
+    changes::append(conn, Change::upsert(EntityKind::Document, id, scope)).await?;
+    Ok(id)
+}
+
+/// The documents `viewer` sees with an upsert in the change log within
+/// `(from, to]`: the documents of a sync page.
+pub(crate) async fn changed_between(
+    conn: &mut SqliteConnection,
+    viewer: &Viewer,
+    (from, to): (i64, i64),
+) -> AppResult<Vec<Document>> {
+    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE doc.id IN (SELECT entity_id FROM changes WHERE seq > ? AND seq <= ? \
+         AND kind = 'document' AND op = 'upsert') \
+         AND (COALESCE(doc.dossier_id IN {GRANTED_DOSSIERS}, 0) \
+              OR COALESCE(doc.procedure_id IN {GRANTED_PROCEDURES}, 0)) \
+         ORDER BY doc.id"
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(viewer.user_id)
+    .bind(viewer.etude_id)
+    .bind(viewer.user_id)
+    .bind(viewer.etude_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(DocumentRow::into_document).collect()
 }
 
 /// Puts the agency's own documents in the demo, once: a statement on each
 /// dossier a debtor holds and an opening judgment on the first procedure of
 /// each étude, so clients have something to download.
 pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
-    let mut conn = db.write.acquire().await?;
+    // One transaction: the documents and their changes for the feed together.
+    let mut conn = db.write.begin().await?;
     let already: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE origin = 'agency'")
         .fetch_one(&mut *conn)
         .await?;
@@ -322,6 +364,7 @@ pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
         )
         .await?;
     }
+    conn.commit().await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use sqlx::{Connection, SqliteConnection};
 
 use crate::access::Viewer;
 use crate::changes::Op;
+use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::records::{self, Selection};
 
@@ -174,6 +175,11 @@ pub(crate) async fn page(
             EntityKind::Installment => {
                 for i in records::installments(&mut tx, selection).await? {
                     entities.insert((kind, i.id), Entity::Installment(i));
+                }
+            }
+            EntityKind::Document => {
+                for d in documents::changed_between(&mut tx, viewer, (after, next)).await? {
+                    entities.insert((kind, d.id), Entity::Document(d));
                 }
             }
         }

@@ -69,6 +69,7 @@ impl Modify for BearerAuth {
         routes::admin::grant,
         routes::admin::revoke,
         routes::admin::activation_code,
+        routes::uploads::post_agency_document,
     ),
     components(schemas(claimdesk_api::ErrorBody, claimdesk_api::ErrorCode)),
     modifiers(&BearerAuth),

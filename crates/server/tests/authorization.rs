@@ -366,6 +366,7 @@ async fn check_reads(email: &str) {
     .await
     .unwrap();
     assert!(!documents.is_empty(), "the demo has documents");
+    let mut visible_documents = BTreeMap::new();
     for (id, reference, procedure) in documents {
         let visible = reference.is_some_and(|r| want.dossiers.contains(&r))
             || procedure.is_some_and(|p| want.procedures.contains(&p));
@@ -374,6 +375,7 @@ async fn check_reads(email: &str) {
         if visible {
             assert_eq!(ok(&meta, "document")["id"], id);
             assert_eq!(content.status, StatusCode::OK, "{email}: document {id}");
+            visible_documents.insert(id, meta.body.clone());
         } else {
             assert_hidden(&meta, "document");
             assert_hidden(&content, "document content");
@@ -394,6 +396,9 @@ async fn check_reads(email: &str) {
     }
     for (id, i) in installments {
         served.insert(("installment".into(), id.to_string()), i);
+    }
+    for (id, d) in visible_documents {
+        served.insert(("document".into(), id.to_string()), d);
     }
     assert_eq!(synced.len(), served.len(), "{email}: sync size");
     assert!(synced == served, "{email}: the feed differs from the reads");
@@ -449,7 +454,10 @@ fn read_routes(procedure: i64, claim: i64, reference: &str) -> Vec<String> {
 }
 
 /// One valid request per admin endpoint, against demo data.
-async fn admin_requests(db: &SqlitePool) -> Vec<(Method, String, Option<Value>, StatusCode)> {
+async fn admin_requests(
+    h: &Harness,
+    db: &SqlitePool,
+) -> Vec<(Method, String, Option<Value>, StatusCode)> {
     let (claim, procedure, reference): (i64, i64, String) = sqlx::query_as(
         "SELECT c.id, c.procedure_id, d.reference FROM claims c \
          JOIN dossiers d ON d.id = c.dossier_id WHERE c.admission = 'pending' ORDER BY c.id LIMIT 1",
@@ -484,7 +492,18 @@ async fn admin_requests(db: &SqlitePool) -> Vec<(Method, String, Option<Value>, 
         "subject": {"kind": "user", "email": demo::DEBTORS[0]},
         "object": {"kind": "procedure", "id": procedure},
     });
+    let admin = h.token(demo::ADMIN_USER).await;
+    let upload = h.upload(&admin, &common::pdf_bytes(7), "relance.pdf").await;
     vec![
+        (
+            Method::POST,
+            routes::ADMIN_DOCUMENTS.to_owned(),
+            Some(json!({
+                "upload_id": upload, "attach_to": {"kind": "dossier", "reference": reference},
+                "category": "other", "note": "Lettre de relance", "file_name": "relance.pdf",
+            })),
+            StatusCode::CREATED,
+        ),
         (
             Method::POST,
             routes::ADMIN_CLAIMS.to_owned(),
@@ -551,7 +570,7 @@ async fn change_count(db: &SqlitePool) -> (i64, i64, i64, i64) {
 async fn admin_endpoints_refuse_everyone_but_agency_staff() {
     let h = Harness::demo().await;
     let db = oracle(&h).await;
-    let requests = admin_requests(&db).await;
+    let requests = admin_requests(&h, &db).await;
     let before = change_count(&db).await;
     let users = [demo::ETUDE_USER, demo::DEBTORS[0], demo::GUARANTORS[0]];
     for email in users {

@@ -11,7 +11,7 @@ use claimdesk_api::routes::{self, path};
 use claimdesk_api::sync::{Change, Entity, EntityKind, SyncPage};
 use claimdesk_server::demo;
 use common::Harness;
-use serde_json::json;
+use serde_json::{Value, json};
 
 type Key = (EntityKind, i64);
 
@@ -66,10 +66,9 @@ fn upserts(changes: &[Change]) -> BTreeMap<Key, Entity> {
         .collect()
 }
 
-async fn claims_of(h: &Harness, token: &str, procedure: i64) -> BTreeSet<i64> {
-    let reply = h
-        .get(&path(routes::PROCEDURE_CLAIMS, procedure), token)
-        .await;
+/// The ids a list endpoint answers.
+async fn listed_ids(h: &Harness, token: &str, url: &str) -> BTreeSet<i64> {
+    let reply = h.get(url, token).await;
     assert_eq!(reply.status, StatusCode::OK);
     reply
         .body
@@ -78,6 +77,14 @@ async fn claims_of(h: &Harness, token: &str, procedure: i64) -> BTreeSet<i64> {
         .iter()
         .map(|c| c["id"].as_i64().unwrap())
         .collect()
+}
+
+async fn claims_of(h: &Harness, token: &str, procedure: i64) -> BTreeSet<i64> {
+    listed_ids(h, token, &path(routes::PROCEDURE_CLAIMS, procedure)).await
+}
+
+async fn documents_of(h: &Harness, token: &str, procedure: i64) -> BTreeSet<i64> {
+    listed_ids(h, token, &path(routes::PROCEDURE_DOCUMENTS, procedure)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -232,6 +239,7 @@ async fn revoking_access_deletes_and_granting_it_again_upserts() {
         .1;
     let claims = claims_of(&h, &etude, procedure).await;
     assert!(!claims.is_empty());
+    let documents = documents_of(&h, &etude, procedure).await;
     let me = h.get(routes::ME, &etude).await.body;
     let etude_id: i64 = sqlx::query_scalar("SELECT id FROM etudes WHERE name = ?")
         .bind(me["etude_name"].as_str().unwrap())
@@ -264,6 +272,7 @@ async fn revoking_access_deletes_and_granting_it_again_upserts() {
 
     let mut removed: BTreeSet<Key> = claims.iter().map(|c| (EntityKind::Claim, *c)).collect();
     removed.insert((EntityKind::Procedure, procedure));
+    removed.extend(documents.iter().map(|d| (EntityKind::Document, *d)));
     let mut after_revoke = Vec::new();
     for (token, cursor) in [(&etude, &etude_cursor), (&colleague, &colleague_cursor)] {
         let (changes, end) = drain(&h, token, cursor, 3).await;
@@ -301,6 +310,7 @@ async fn revoking_one_grant_keeps_what_another_still_opens() {
         .find(|k| k.0 == EntityKind::Procedure)
         .unwrap()
         .1;
+    let documents = documents_of(&h, &debtor, procedure).await;
     let reply = h
         .post(
             routes::ADMIN_GRANTS_REVOKE,
@@ -311,11 +321,11 @@ async fn revoking_one_grant_keeps_what_another_still_opens() {
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
     let (changes, _) = drain(&h, &debtor, &cursor, 1000).await;
-    // Its claims stay: the debtor's dossier grants open them too.
-    assert_eq!(
-        deletes(&changes),
-        BTreeSet::from([(EntityKind::Procedure, procedure)])
-    );
+    // Its claims stay: the debtor's dossier grants open them too. The
+    // procedure's documents go with it.
+    let mut removed = BTreeSet::from([(EntityKind::Procedure, procedure)]);
+    removed.extend(documents.iter().map(|d| (EntityKind::Document, *d)));
+    assert_eq!(deletes(&changes), removed);
     assert!(upserts(&changes).is_empty());
 }
 
@@ -360,4 +370,107 @@ async fn garbage_foreign_and_stale_cursors_are_refused() {
     assert_eq!(reply.status, StatusCode::OK);
     let reply = h.get(&format!("{}?since=3", routes::SYNC), &etude).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "unknown parameter");
+}
+
+/// A document posted by the agency through `POST /v1/admin/documents`.
+async fn post_agency_document(h: &Harness, admin: &str, attach_to: Value, seed: u32) -> i64 {
+    let upload = h
+        .upload(admin, &common::pdf_bytes(seed), "courrier.pdf")
+        .await;
+    let reply = h
+        .post(
+            routes::ADMIN_DOCUMENTS,
+            Some(admin),
+            json!({"upload_id": upload, "attach_to": attach_to, "category": "judgment",
+                   "note": null, "file_name": format!("courrier-{seed}.pdf")}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.body["origin"], "agency");
+    reply.body["id"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agency_documents_reach_those_who_see_their_dossier_or_procedure() {
+    let h = Harness::demo().await;
+    let admin = h.token(demo::ADMIN_USER).await;
+    let etude = h.token(demo::ETUDE_USER).await;
+    let debtor = h.token(demo::DEBTORS[0]).await;
+    let other_debtor = h.token(demo::DEBTORS[1]).await;
+    let (debtor_first, debtor_cursor) = drain(&h, &debtor, "", 1000).await;
+    let (_, etude_cursor) = drain(&h, &etude, "", 1000).await;
+    let (_, other_cursor) = drain(&h, &other_debtor, "", 1000).await;
+    // The demo's own documents are in a first sync already.
+    assert!(
+        upserts(&debtor_first)
+            .keys()
+            .any(|k| k.0 == EntityKind::Document)
+    );
+    let first = upserts(&debtor_first);
+    let procedure = first
+        .keys()
+        .find(|k| k.0 == EntityKind::Procedure)
+        .unwrap()
+        .1;
+    let Some(Entity::Dossier(dossier)) = first.values().find(|e| e.kind() == EntityKind::Dossier)
+    else {
+        panic!("the debtor has a dossier")
+    };
+    let reference = dossier.reference.clone();
+
+    let on_dossier = post_agency_document(
+        &h,
+        &admin,
+        json!({"kind": "dossier", "reference": reference}),
+        1,
+    )
+    .await;
+    let on_procedure =
+        post_agency_document(&h, &admin, json!({"kind": "procedure", "id": procedure}), 2).await;
+
+    // The debtor sees both; the étude the procedure's only, as its document
+    // lists say; another debtor neither.
+    let (changes, debtor_cursor) = drain(&h, &debtor, &debtor_cursor, 1000).await;
+    let up = upserts(&changes);
+    assert_eq!(
+        up.keys().copied().collect::<BTreeSet<_>>(),
+        BTreeSet::from([
+            (EntityKind::Document, on_dossier),
+            (EntityKind::Document, on_procedure)
+        ])
+    );
+    for id in [on_dossier, on_procedure] {
+        let served = h.get(&path(routes::DOCUMENT, id), &debtor).await.body;
+        let Entity::Document(synced) = &up[&(EntityKind::Document, id)] else {
+            panic!("a document")
+        };
+        assert_eq!(serde_json::to_value(synced).unwrap(), served);
+    }
+    let (changes, _) = drain(&h, &etude, &etude_cursor, 1000).await;
+    assert_eq!(
+        upserts(&changes).into_keys().collect::<BTreeSet<_>>(),
+        BTreeSet::from([(EntityKind::Document, on_procedure)])
+    );
+    let hidden = h.get(&path(routes::DOCUMENT, on_dossier), &etude).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let p = page(&h, &other_debtor, &other_cursor, 1000).await;
+    assert!(p.changes.is_empty(), "{:?}", p.changes);
+
+    // The debtor loses the dossier: its documents leave their disk with it.
+    let reply = h
+        .post(
+            routes::ADMIN_GRANTS_REVOKE,
+            Some(&admin),
+            json!({"subject": {"kind": "user", "email": demo::DEBTORS[0]},
+                   "object": {"kind": "dossier", "reference": reference}}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    let (changes, _) = drain(&h, &debtor, &debtor_cursor, 1000).await;
+    let gone = deletes(&changes);
+    assert!(
+        gone.contains(&(EntityKind::Document, on_dossier)),
+        "{gone:?}"
+    );
+    assert!(!gone.contains(&(EntityKind::Document, on_procedure)));
 }

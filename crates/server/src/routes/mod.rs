@@ -64,6 +64,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(routes::ADMIN_GRANTS, post(admin::grant))
         .route(routes::ADMIN_GRANTS_REVOKE, post(admin::revoke))
         .route(routes::ADMIN_ACTIVATION_CODES, post(admin::activation_code))
+        .route(routes::ADMIN_DOCUMENTS, post(uploads::post_agency_document))
         .fallback(not_found)
         // Applies to the routes above, so it comes after them.
         .method_not_allowed_fallback(method_not_allowed)

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use crate::AppState;
-use crate::auth::CurrentSession;
+use crate::auth::{AdminSession, CurrentSession};
 use crate::documents::{self, NewRow};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
@@ -476,18 +476,106 @@ pub(crate) async fn create_document(
     Json(new): Json<NewDocument>,
 ) -> AppResult<Response> {
     let key = idempotency_key(&headers)?;
+    file_document(
+        &state,
+        &session.viewer,
+        Some(key),
+        new,
+        DocumentOrigin::Customer,
+    )
+    .await
+}
+
+#[utoipa::path(post, path = routes::ADMIN_DOCUMENTS, tag = "admin",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Optional; when sent, a replay answers the first document")),
+    request_body = NewDocument,
+    responses(
+        (status = 201, description = "The agency's document, created; it reaches whoever sees its dossier or procedure at their next sync", body = Document),
+        (status = 200, description = "The document this key created before", body = Document),
+        (status = 400, description = "A bad Idempotency-Key", body = ErrorBody),
+        (status = 401, description = "No valid session", body = ErrorBody),
+        (status = 403, description = "Not agency staff", body = ErrorBody),
+        (status = 404, description = "No such upload of this user", body = ErrorBody),
+        (status = 409, description = "The upload is not finished or already used, or the key was used for another request", body = ErrorBody),
+        (status = 410, description = "The upload expired or was terminated", body = ErrorBody),
+        (status = 422, description = "No such dossier or procedure, or `other` without a note", body = ErrorBody),
+    ))]
+pub(crate) async fn post_agency_document(
+    State(state): State<AppState>,
+    AdminSession(admin): AdminSession,
+    headers: HeaderMap,
+    Json(new): Json<NewDocument>,
+) -> AppResult<Response> {
+    let key = match header_text(&headers, &IDEMPOTENCY_KEY)? {
+        Some(_) => Some(idempotency_key(&headers)?),
+        None => None,
+    };
+    let response = file_document(&state, &admin.viewer, key, new, DocumentOrigin::Agency).await?;
+    tracing::info!(admin = admin.viewer.user_id, "agency document posted");
+    Ok(response)
+}
+
+/// The dossier or procedure a new document goes to: for a customer, one they
+/// see (404 otherwise); the agency may post to any that exists.
+async fn target(
+    conn: &mut sqlx::SqliteConnection,
+    viewer: &crate::access::Viewer,
+    attach_to: &AttachTo,
+    origin: DocumentOrigin,
+) -> AppResult<(Option<i64>, Option<i64>)> {
+    match (attach_to, origin) {
+        (AttachTo::Dossier { reference }, DocumentOrigin::Customer) => Ok((
+            Some(visible_dossier(conn, viewer, reference).await?.id),
+            None,
+        )),
+        (AttachTo::Procedure { id }, DocumentOrigin::Customer) => {
+            Ok((None, Some(visible_procedure(conn, viewer, *id).await?.id)))
+        }
+        (AttachTo::Dossier { reference }, DocumentOrigin::Agency) => {
+            match crate::records::dossier_id(conn, reference).await? {
+                Some(id) => Ok((Some(id), None)),
+                None => Err(AppError::Validation(format!("no dossier {reference:?}"))),
+            }
+        }
+        (AttachTo::Procedure { id }, DocumentOrigin::Agency) => {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM procedures WHERE id = ?")
+                .bind(id)
+                .fetch_optional(conn)
+                .await?;
+            found
+                .map(|id| (None, Some(id)))
+                .ok_or_else(|| AppError::Validation(format!("no procedure {id}")))
+        }
+    }
+}
+
+/// Makes a document of a finished upload of `viewer`'s. With a key, a replay
+/// answers the document first created.
+async fn file_document(
+    state: &AppState,
+    viewer: &crate::access::Viewer,
+    key: Option<String>,
+    new: NewDocument,
+    origin: DocumentOrigin,
+) -> AppResult<Response> {
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&new).map_err(|e| AppError::Internal(e.to_string()))?,
     ));
-    let viewer = &session.viewer;
     let mut tx = state.db.write.begin().await?;
-    let earlier: Option<(String, i64)> = sqlx::query_as(
-        "SELECT request_hash, document_id FROM document_requests WHERE user_id = ? AND key = ?",
-    )
-    .bind(viewer.user_id)
-    .bind(&key)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let earlier: Option<(String, i64)> = match &key {
+        Some(key) => {
+            sqlx::query_as(
+                "SELECT request_hash, document_id FROM document_requests \
+                 WHERE user_id = ? AND key = ?",
+            )
+            .bind(viewer.user_id)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        None => None,
+    };
     if let Some((hash, document_id)) = earlier {
         if hash != request_hash {
             return Err(AppError::Conflict(
@@ -499,7 +587,10 @@ pub(crate) async fn create_document(
             .ok_or_else(|| AppError::corrupt(format!("document {document_id}")))?;
         return Ok((StatusCode::OK, Json(document)).into_response());
     }
-    if new.category.for_mandataires_only() && viewer.role != Role::Etude {
+    if new.category.for_mandataires_only()
+        && origin == DocumentOrigin::Customer
+        && viewer.role != Role::Etude
+    {
         return Err(AppError::Validation(format!(
             "the category {} is for mandataires judiciaires only",
             new.category.as_str()
@@ -516,16 +607,7 @@ pub(crate) async fn create_document(
             "the note is longer than 1000 characters".into(),
         ));
     }
-    let (dossier_id, procedure_id) = match &new.attach_to {
-        AttachTo::Dossier { reference } => (
-            Some(visible_dossier(&mut tx, viewer, reference).await?.id),
-            None,
-        ),
-        AttachTo::Procedure { id } => (
-            None,
-            Some(visible_procedure(&mut tx, viewer, *id).await?.id),
-        ),
-    };
+    let (dossier_id, procedure_id) = target(&mut tx, viewer, &new.attach_to, origin).await?;
     let upload = uploads::find(&mut tx, viewer.user_id, &new.upload_id).await?;
     if let Err(gone) = uploads::ensure_live(&mut tx, &state.config, &upload).await {
         // An upload found expired here is removed for good, not only for
@@ -557,7 +639,7 @@ pub(crate) async fn create_document(
             content_type,
             size: upload.length as u64,
             sha256: &upload.sha256,
-            origin: DocumentOrigin::Customer,
+            origin,
             uploaded_by: Some(viewer.user_id),
             created_at: state.config.now(),
         },
@@ -568,16 +650,18 @@ pub(crate) async fn create_document(
         .bind(&upload.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO document_requests (user_id, key, request_hash, document_id) \
-         VALUES (?, ?, ?, ?)",
-    )
-    .bind(viewer.user_id)
-    .bind(&key)
-    .bind(&request_hash)
-    .bind(document_id)
-    .execute(&mut *tx)
-    .await?;
+    if let Some(key) = &key {
+        sqlx::query(
+            "INSERT INTO document_requests (user_id, key, request_hash, document_id) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(viewer.user_id)
+        .bind(key)
+        .bind(&request_hash)
+        .bind(document_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let document = documents::by_id(&mut tx, document_id)
         .await?
         .ok_or_else(|| AppError::corrupt(format!("document {document_id}")))?;

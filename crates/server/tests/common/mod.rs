@@ -117,3 +117,55 @@ impl Harness {
         self.call(Method::POST, path, token, Some(body)).await
     }
 }
+
+impl Harness {
+    /// A finished tus upload of `bytes` by the holder of `token`; its id.
+    pub async fn upload(&self, token: &str, bytes: &[u8], name: &str) -> String {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::STANDARD;
+        use sha2::Digest as _;
+        let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+        let metadata = format!(
+            "filename {},sha256 {}",
+            STANDARD.encode(name),
+            STANDARD.encode(&sha256)
+        );
+        let created = self
+            .send(
+                Request::post(claimdesk_api::routes::UPLOADS)
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header("Tus-Resumable", "1.0.0")
+                    .header("Upload-Length", bytes.len())
+                    .header("Upload-Metadata", metadata)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        let location = created.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let patched = self
+            .send(
+                Request::patch(location.as_str())
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header("Tus-Resumable", "1.0.0")
+                    .header(header::CONTENT_TYPE, "application/offset+octet-stream")
+                    .header("Upload-Offset", 0)
+                    .body(Body::from(bytes.to_vec()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(patched.status, StatusCode::NO_CONTENT, "{}", patched.text);
+        location.rsplit('/').next().unwrap().to_owned()
+    }
+}
+
+/// A small PDF, different for each `seed`.
+pub fn pdf_bytes(seed: u32) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    bytes.extend_from_slice(format!("document {seed}\n").as_bytes());
+    bytes.resize(4096, b'.');
+    bytes
+}

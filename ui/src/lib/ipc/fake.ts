@@ -74,7 +74,7 @@ export function emptyStatus(): AppStatus {
     last_sync: null,
     syncing: false,
     pending_outbox: 0,
-    counts: { procedures: 0, claims: 0, dossiers: 0, installments: 0 },
+    counts: { procedures: 0, claims: 0, dossiers: 0, installments: 0, documents: 0 },
   };
 }
 
@@ -284,6 +284,7 @@ export class FakeIpc implements Ipc {
         claims: this.data.claims.length,
         dossiers: this.data.dossiers.length,
         installments: this.data.installments.length,
+        documents: 0,
       },
     }));
   }
