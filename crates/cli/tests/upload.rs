@@ -296,3 +296,48 @@ async fn a_refused_file_is_reported_and_can_be_cancelled() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("proof_of_income"), "{}", run.stderr);
 }
+
+#[tokio::test]
+async fn after_a_sync_documents_list_and_download_offline() {
+    let mut server = TestServer::start_demo().await;
+    let home = tempfile::tempdir().unwrap();
+    let (_, reference) = login(home.path(), &server, demo::DEBTORS[0]).await;
+    claimdesk(home.path(), None, &["sync"], None).await.ok();
+    let online = documents_of(home.path(), &reference).await;
+    let statement = online
+        .iter()
+        .find(|d| d["origin"] == "agency")
+        .expect("the demo's statement came with the sync")
+        .clone();
+    let id = statement["id"].as_i64().unwrap().to_string();
+    let out = tempfile::tempdir().unwrap();
+    let first = claimdesk(
+        home.path(),
+        None,
+        &["download", &id, "--out", out.path().to_str().unwrap()],
+        None,
+    )
+    .await
+    .ok();
+
+    server.stop().await;
+    assert_eq!(documents_of(home.path(), &reference).await, online);
+    let again = tempfile::tempdir().unwrap();
+    let offline = claimdesk(
+        home.path(),
+        None,
+        &["download", &id, "--out", again.path().to_str().unwrap()],
+        None,
+    )
+    .await
+    .ok();
+    let (first, offline) = (
+        PathBuf::from(first.stdout.trim()),
+        PathBuf::from(offline.stdout.trim()),
+    );
+    assert_eq!(offline.parent(), Some(again.path()));
+    assert_eq!(first.file_name(), offline.file_name());
+    let bytes = std::fs::read(&offline).unwrap();
+    assert_eq!(bytes, std::fs::read(&first).unwrap());
+    assert_eq!(sha_hex(&bytes), statement["sha256"].as_str().unwrap());
+}

@@ -5,6 +5,7 @@
 //! keeps the local copy, [`sync`] fills it, and [`credentials`] keeps the
 //! session token in the OS keyring. Nothing here prints.
 
+pub mod content;
 pub mod credentials;
 pub mod documents;
 pub mod error;
@@ -25,6 +26,7 @@ use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
 use claimdesk_domain::statement::Statement;
 use serde::Serialize;
 
+pub use content::CachedFile;
 pub use credentials::{KeyringSlot, SessionToken};
 pub use documents::{DocumentFile, Origin, RibAnswer, StatementAnswer, Subject};
 pub use error::{ClientCode, ClientError, Code, Result};
@@ -247,7 +249,10 @@ impl Claimdesk {
         self.profile.session = None;
         self.home.save_profile(&self.profile)?;
         if let Some(store) = self.store.take() {
+            // What was downloaded goes with the session that could see it.
+            let purged = store.purge_content().await;
             store.close().await;
+            purged?;
         }
         Ok(LogoutOutcome {
             server: facts.server,
@@ -631,34 +636,36 @@ impl Claimdesk {
         outbox::cancel(self.store()?, api.as_ref(), id).await
     }
 
-    /// The documents of a dossier or a procedure, as the server lists them.
+    /// The documents of a dossier or a procedure, newest first, as synced
+    /// (and as sent from here since): offline too.
     pub async fn documents(&mut self, of: &AttachTo) -> Result<Vec<Document>> {
-        let api = self
-            .reachable_api()
-            .await?
-            .ok_or_else(|| self.offline_error())?;
-        let path = match of {
-            AttachTo::Dossier { reference } => {
-                claimdesk_api::routes::path(claimdesk_api::routes::DOSSIER_DOCUMENTS, reference)
-            }
-            AttachTo::Procedure { id } => {
-                claimdesk_api::routes::path(claimdesk_api::routes::PROCEDURE_DOCUMENTS, id)
-            }
-        };
-        api.get(&path, &[]).await
+        self.store()?.filed_documents(of).await
     }
 
-    /// Saves a document's content inside `dir` (never outside it, whatever its name).
+    /// A document's content on this machine, to open in a viewer: from the
+    /// cache when it holds it intact, else fetched (resuming after a cut).
+    /// Offline and never fetched, the offline error.
+    pub async fn document_file(&mut self, id: i64) -> Result<CachedFile> {
+        if let Some(hit) = content::from_cache(self.store()?, id).await? {
+            return Ok(hit);
+        }
+        let api = self.reachable_api().await?;
+        let server = self.server().unwrap_or(DEFAULT_SERVER).to_owned();
+        let offline = move || ClientError::Offline {
+            server: server.clone(),
+        };
+        content::fetched(api.as_ref(), self.store()?, id, offline).await
+    }
+
+    /// Saves a document's content inside `dir` (never outside it, whatever
+    /// its name), through the cache: offline too once fetched.
     pub async fn download_document(
         &mut self,
         id: i64,
         dir: &std::path::Path,
     ) -> Result<Downloaded> {
-        let api = self
-            .reachable_api()
-            .await?
-            .ok_or_else(|| self.offline_error())?;
-        outbox::download::download(&api, id, dir).await
+        let cached = self.document_file(id).await?;
+        outbox::download::save_copy(cached, dir).await
     }
 
     fn api(&self, server: &str) -> Result<ApiClient> {
@@ -698,5 +705,7 @@ mod tests {
         assert_send(&desk.show("r"));
         assert_send(&desk.send_outbox(|_| {}));
         assert_send(&desk.cancel_outbox_item(1));
+        assert_send(&desk.document_file(1));
+        assert_send(&desk.download_document(1, std::path::Path::new("/nowhere")));
     }
 }

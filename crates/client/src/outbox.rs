@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use claimdesk_api::uploads::{AttachTo, DocumentCategory};
+use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -435,17 +435,37 @@ async fn set_error(store: &Store, id: i64, e: &ClientError, state: OutboxState) 
     Ok(())
 }
 
-async fn mark_done(store: &Store, item: &OutboxItem, document_id: i64) -> Result<()> {
+/// The server made the document: it lists at once, before the next sync, and
+/// the copy sent becomes its cached content (the server checked it has the
+/// document's hash) rather than being thrown away.
+async fn mark_done(store: &Store, item: &OutboxItem, document: &Document) -> Result<()> {
     sqlx::query(
         "UPDATE outbox SET state = 'done', document_id = ?, \"offset\" = size, \
          error_code = NULL, error_message = NULL WHERE id = ?",
     )
-    .bind(document_id)
+    .bind(document.id)
     .bind(item.id)
     .execute(store.pool())
     .await?;
+    store.put_filed_document(document).await?;
+    if document.sha256 == item.sha256 && keep_as_content(store, &item.local_path, &item.sha256) {
+        store
+            .set_cached_content(document.id, &document.sha256)
+            .await?;
+    }
     remove_copy(&item.local_path);
     Ok(())
+}
+
+/// Moves a delivered copy into the content cache; false when it cannot.
+fn keep_as_content(store: &Store, copy: &Path, sha256: &str) -> bool {
+    let dir = store.content_dir();
+    let moved =
+        std::fs::create_dir_all(&dir).and_then(|()| std::fs::rename(copy, dir.join(sha256)));
+    if let Err(e) = &moved {
+        tracing::debug!(error = %e, "delivered copy not kept as cached content");
+    }
+    moved.is_ok()
 }
 
 fn remove_copy(path: &Path) {

@@ -4,9 +4,10 @@
 //! These tests use the OS keyring: run them under
 //! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-client`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use claimdesk_api::routes;
@@ -14,10 +15,9 @@ use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
 use claimdesk_client::{ApiClient, Claimdesk, Home, OutboxState, RetryPolicy};
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
+use common::CuttingProxy;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 const FAST: RetryPolicy = RetryPolicy {
     max_tries: 3,
@@ -53,19 +53,10 @@ async fn sign_in(server_url: &str, email: &str) -> SignedIn {
     }
 }
 
-/// A PDF head then bytes that do not compress, `size` in all.
+/// A PDF of `size` bytes at `dir/name`.
 fn pdf_file(dir: &Path, name: &str, size: usize) -> PathBuf {
-    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut state = 0x9e37_79b9_u32;
-    while bytes.len() < size {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        bytes.extend_from_slice(&state.to_le_bytes());
-    }
-    bytes.truncate(size);
     let path = dir.join(name);
-    std::fs::write(&path, &bytes).unwrap();
+    std::fs::write(&path, common::pdf_bytes(size, 0)).unwrap();
     path
 }
 
@@ -171,88 +162,20 @@ async fn a_document_added_offline_is_sent_once_when_the_server_is_back() {
     assert_eq!(documents(&me.api, &me.reference).await.len(), before + 1);
 }
 
-/// A loopback proxy that cuts the connection carrying the `cut_at`-th byte
-/// sent by the client, once; it counts what went upstream.
-struct CuttingProxy {
-    base_url: String,
-    upstream_bytes: Arc<AtomicU64>,
-}
-
-impl CuttingProxy {
-    async fn start(upstream: std::net::SocketAddr, cut_at: i64) -> CuttingProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let budget = Arc::new(AtomicI64::new(cut_at));
-        let upstream_bytes = Arc::new(AtomicU64::new(0));
-        let counted = upstream_bytes.clone();
-        tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                let (budget, counted) = (budget.clone(), counted.clone());
-                tokio::spawn(async move {
-                    if let Ok(server) = TcpStream::connect(upstream).await {
-                        pipe(client, server, budget, counted).await;
-                    }
-                });
-            }
-        });
-        CuttingProxy {
-            base_url,
-            upstream_bytes,
-        }
-    }
-}
-
-async fn pipe(
-    client: TcpStream,
-    server: TcpStream,
-    budget: Arc<AtomicI64>,
-    counted: Arc<AtomicU64>,
-) {
-    let (mut client_read, mut client_write) = client.into_split();
-    let (mut server_read, mut server_write) = server.into_split();
-    let upstream = async {
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = match client_read.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => n,
-            };
-            let left = budget.fetch_sub(n as i64, Ordering::SeqCst);
-            // Only the one connection that crosses zero is cut.
-            let allowed = if left > 0 && left < n as i64 {
-                left as usize
-            } else {
-                n
-            };
-            counted.fetch_add(allowed as u64, Ordering::SeqCst);
-            if server_write.write_all(&buf[..allowed]).await.is_err() || allowed < n {
-                return;
-            }
-        }
-    };
-    let downstream = async {
-        let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
-    };
-    tokio::select! {
-        _ = upstream => {}
-        _ = downstream => {}
-    }
-}
-
 #[tokio::test]
 async fn a_cut_mid_upload_resumes_from_the_servers_offset() {
     let server = TestServer::start_demo().await;
     let size: usize = 18 * 1024 * 1024;
     // Cut in the middle of the third 4 MiB chunk.
-    let proxy = CuttingProxy::start(server.addr, 10 * 1024 * 1024).await;
+    let proxy = CuttingProxy::upstream(server.addr, 10 * 1024 * 1024).await;
     let mut me = sign_in(&proxy.base_url, demo::DEBTORS[0]).await;
     let files = tempfile::tempdir().unwrap();
     let file = pdf_file(files.path(), "bilan-2024.pdf", size);
     add_to_dossier(&mut me, &file, DocumentCategory::BalanceSheet).await;
-    let sent_before = proxy.upstream_bytes.load(Ordering::SeqCst);
+    let sent_before = proxy.bytes.load(Ordering::SeqCst);
     let report = me.desk.send_outbox(|_| {}).await.unwrap();
     assert_eq!(report.sent.len(), 1, "{report:?}");
-    let sent = proxy.upstream_bytes.load(Ordering::SeqCst) - sent_before;
+    let sent = proxy.bytes.load(Ordering::SeqCst) - sent_before;
     // Resumed, not restarted: at most the cut chunk goes twice (plus headers).
     assert!(sent > size as u64, "the cut happened: {sent}");
     assert!(
@@ -355,7 +278,7 @@ async fn a_server_restarted_mid_upload_is_resumed_from_its_offset() {
     // cannot be the last.
     let size: u64 = 72 * 1024 * 1024;
     // Never cuts: it counts what goes to the server.
-    let proxy = CuttingProxy::start(server.addr, i64::MAX).await;
+    let proxy = CuttingProxy::upstream(server.addr, i64::MAX).await;
     let mut me = sign_in(&proxy.base_url, demo::DEBTORS[0]).await;
     let files = tempfile::tempdir().unwrap();
     let file = pdf_file(files.path(), "relevé de compte.pdf", size as usize);
@@ -398,7 +321,7 @@ async fn a_server_restarted_mid_upload_is_resumed_from_its_offset() {
     );
     drop((stored, original));
 
-    let sent_before = proxy.upstream_bytes.load(Ordering::SeqCst);
+    let sent_before = proxy.bytes.load(Ordering::SeqCst);
     let mut resumed_from = None;
     let report = me
         .desk
@@ -409,7 +332,7 @@ async fn a_server_restarted_mid_upload_is_resumed_from_its_offset() {
         .unwrap();
     assert_eq!(report.sent.len(), 1, "{report:?}");
     assert_eq!(resumed_from, Some(held));
-    let sent = proxy.upstream_bytes.load(Ordering::SeqCst) - sent_before;
+    let sent = proxy.bytes.load(Ordering::SeqCst) - sent_before;
     assert!(
         sent >= size - held && sent < size - held + 64 * 1024,
         "{sent} bytes went for the {} missing",

@@ -265,6 +265,45 @@ pub(crate) async fn changed_between(
     rows.into_iter().map(DocumentRow::into_document).collect()
 }
 
+/// A document the agency posts itself, without an upload.
+pub(crate) struct AgencyPost<'a> {
+    pub dossier_id: Option<i64>,
+    pub procedure_id: Option<i64>,
+    pub category: DocumentCategory,
+    pub note: Option<&'a str>,
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Stores the content under its hash and files it as the agency's document.
+pub(crate) async fn post_agency(
+    conn: &mut SqliteConnection,
+    config: &Config,
+    post: AgencyPost<'_>,
+) -> AppResult<i64> {
+    let content_type = uploads::detect(post.bytes).ok_or_else(|| {
+        AppError::UnsupportedType(format!("{} is not an accepted type", post.file_name))
+    })?;
+    let sha256 = uploads::store_bytes(config, post.bytes).await?;
+    insert(
+        conn,
+        NewRow {
+            dossier_id: post.dossier_id,
+            procedure_id: post.procedure_id,
+            category: post.category,
+            note: post.note,
+            file_name: post.file_name,
+            content_type,
+            size: post.bytes.len() as u64,
+            sha256: &sha256,
+            origin: DocumentOrigin::Agency,
+            uploaded_by: None,
+            created_at: config.now(),
+        },
+    )
+    .await
+}
+
 /// Puts the agency's own documents in the demo, once: a statement on each
 /// dossier a debtor holds and an opening judgment on the first procedure of
 /// each étude, so clients have something to download.
@@ -277,8 +316,7 @@ pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
     if already > 0 {
         return Ok(());
     }
-    let now = config.now();
-    let today = now.date_naive();
+    let today = config.now().date_naive();
     let debtor_dossiers: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT g.dossier_id FROM grants g JOIN users u ON u.id = g.subject_user_id \
          WHERE u.role = 'debtor' AND g.dossier_id IS NOT NULL ORDER BY g.dossier_id",
@@ -303,26 +341,21 @@ pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
         };
         let bytes = claimdesk_documents::records::dossier_statement(&dossier, &statement, today)
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let sha256 = uploads::store_bytes(config, &bytes).await?;
         let file_name = claimdesk_api::documents::statement_filename(&dossier.reference, today);
         let note = format!(
             "Décompte au {}",
             claimdesk_domain::calendar::french_date(today)
         );
-        insert(
+        post_agency(
             &mut conn,
-            NewRow {
+            config,
+            AgencyPost {
                 dossier_id: Some(id),
                 procedure_id: None,
                 category: DocumentCategory::Other,
                 note: Some(&note),
                 file_name: &file_name,
-                content_type: "application/pdf",
-                size: bytes.len() as u64,
-                sha256: &sha256,
-                origin: DocumentOrigin::Agency,
-                uploaded_by: None,
-                created_at: now,
+                bytes: &bytes,
             },
         )
         .await?;
@@ -345,21 +378,16 @@ pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
             String::new(),
             "Copie transmise par l'agence (données de démonstration).".to_owned(),
         ]);
-        let sha256 = uploads::store_bytes(config, &bytes).await?;
-        insert(
+        post_agency(
             &mut conn,
-            NewRow {
+            config,
+            AgencyPost {
                 dossier_id: None,
                 procedure_id: Some(id),
                 category: DocumentCategory::Judgment,
                 note: None,
                 file_name: &format!("jugement-ouverture-{judgment_date}.pdf"),
-                content_type: "application/pdf",
-                size: bytes.len() as u64,
-                sha256: &sha256,
-                origin: DocumentOrigin::Agency,
-                uploaded_by: None,
-                created_at: now,
+                bytes: &bytes,
             },
         )
         .await?;

@@ -10,8 +10,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
+
 use crate::config::Config;
-use crate::{App, demo};
+use crate::documents::{self, AgencyPost};
+use crate::{App, demo, records};
 
 struct Running {
     shutdown: oneshot::Sender<()>,
@@ -134,6 +137,48 @@ impl TestServer {
             .await
             .unwrap_or_else(|e| panic!("demo account {email} signs in: {e}"))
             .token
+    }
+
+    /// Posts `bytes` as the agency's document on a dossier or a procedure, as
+    /// `POST /v1/admin/documents` does after an upload: it reaches clients
+    /// at their next sync.
+    pub async fn post_agency_document(
+        &self,
+        attach_to: &AttachTo,
+        bytes: &[u8],
+        file_name: &str,
+    ) -> Document {
+        let state = &self.app.state;
+        let mut tx = state.db.write.begin().await.expect("a transaction");
+        let (dossier_id, procedure_id) = match attach_to {
+            AttachTo::Dossier { reference } => (
+                records::dossier_id(&mut tx, reference)
+                    .await
+                    .expect("the database answers"),
+                None,
+            ),
+            AttachTo::Procedure { id } => (None, Some(*id)),
+        };
+        let id = documents::post_agency(
+            &mut tx,
+            &state.config,
+            AgencyPost {
+                dossier_id,
+                procedure_id,
+                category: DocumentCategory::Other,
+                note: Some("Courrier de l'agence"),
+                file_name,
+                bytes,
+            },
+        )
+        .await
+        .expect("the document is filed");
+        let document = documents::by_id(&mut tx, id)
+            .await
+            .expect("the database answers")
+            .expect("the document just filed");
+        tx.commit().await.expect("the transaction commits");
+        document
     }
 
     /// A session token of the agency account (`agence@demo.claimdesk.fr`).

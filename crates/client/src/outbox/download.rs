@@ -3,15 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use claimdesk_api::routes;
 use claimdesk_api::uploads::Document;
-use reqwest::Method;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
+use crate::content::CachedFile;
 use crate::error::{ClientError, Result};
-use crate::http::ApiClient;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -83,58 +79,36 @@ fn free_path(dir: &Path, name: &str) -> PathBuf {
         .expect("some number is free")
 }
 
-/// Fetches a document's metadata then streams its content into `dir` through
-/// a temporary file, renamed once complete and matching its SHA-256.
-pub(crate) async fn download(api: &ApiClient, id: i64, dir: &Path) -> Result<Downloaded> {
-    let document: Document = api.get(&routes::path(routes::DOCUMENT, id), &[]).await?;
+/// Copies a cached content into `dir` under the document's name made plain,
+/// through a temporary file renamed once complete.
+pub(crate) async fn save_copy(cached: CachedFile, dir: &Path) -> Result<Downloaded> {
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| ClientError::io(format!("cannot create {}", dir.display()), e))?;
     let temp = dir.join(format!(".claimdesk-{}.part", uuid::Uuid::new_v4()));
-    let result = fetch_into(api, &document, &temp).await;
-    let outcome = match result {
-        Ok(()) => {
-            let path = free_path(dir, &sanitize_file_name(&document.file_name));
+    let copied = match tokio::fs::copy(&cached.path, &temp).await {
+        Ok(_) => {
+            let path = free_path(dir, &sanitize_file_name(&cached.document.file_name));
             tokio::fs::rename(&temp, &path)
                 .await
                 .map_err(|e| ClientError::io(format!("cannot write {}", path.display()), e))
                 .map(|()| path)
         }
-        Err(e) => Err(e),
+        Err(e) => Err(ClientError::io(
+            format!("cannot write {}", temp.display()),
+            e,
+        )),
     };
-    match outcome {
-        Ok(path) => Ok(Downloaded { document, path }),
+    match copied {
+        Ok(path) => Ok(Downloaded {
+            document: cached.document,
+            path,
+        }),
         Err(e) => {
             let _ = tokio::fs::remove_file(&temp).await;
             Err(e)
         }
     }
-}
-
-async fn fetch_into(api: &ApiClient, document: &Document, temp: &Path) -> Result<()> {
-    let write_error = |e| ClientError::io(format!("cannot write {}", temp.display()), e);
-    let request = api.request(
-        Method::GET,
-        &routes::path(routes::DOCUMENT_CONTENT, document.id),
-    );
-    let mut response = api.execute(request).await?;
-    let mut file = tokio::fs::File::create(temp).await.map_err(write_error)?;
-    let mut hasher = Sha256::new();
-    while let Some(bytes) = response.chunk().await.map_err(|e| ClientError::Network {
-        detail: crate::http::root_cause(&e),
-    })? {
-        hasher.update(&bytes);
-        file.write_all(&bytes).await.map_err(write_error)?;
-    }
-    file.sync_all().await.map_err(write_error)?;
-    let sha256 = hex::encode(hasher.finalize());
-    if !sha256.eq_ignore_ascii_case(&document.sha256) {
-        return Err(ClientError::Protocol(format!(
-            "document {} arrived damaged (SHA-256 {sha256}, expected {})",
-            document.id, document.sha256
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

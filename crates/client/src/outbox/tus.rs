@@ -86,7 +86,7 @@ pub(crate) async fn deliver(
             }
             Step::Finish => match finish(api, &item).await {
                 Ok(document) => {
-                    super::mark_done(store, &item, document.id).await?;
+                    super::mark_done(store, &item, &document).await?;
                     progress(UploadProgress {
                         item_id: item.id,
                         file_name: item.file_name.clone(),
