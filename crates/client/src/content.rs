@@ -115,7 +115,11 @@ pub(crate) async fn fetched(
             })
         }
         Fetched::NotModified => {
-            let (sha256, earlier) = held.expect("If-None-Match only with a held content");
+            let Some((sha256, earlier)) = held else {
+                return Err(ClientError::Protocol(format!(
+                    "document {id}: 304 Not Modified to a request without If-None-Match"
+                )));
+            };
             // The metadata on disk is ahead of the server's content: take the
             // server's word for both.
             let current: Document = api.get(&routes::path(routes::DOCUMENT, id), &[]).await?;
