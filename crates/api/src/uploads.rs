@@ -15,6 +15,34 @@ pub const TUS_CHECKSUM_ALGORITHMS: &str = "sha256";
 /// Default largest file, in bytes (`Tus-Max-Size`); configurable on the server.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
 
+/// The content types a document may have, detected from its bytes (never
+/// from its name), each with the extension a file of it is named with.
+pub const CONTENT_TYPES: [(&str, &str); 9] = [
+    ("application/pdf", "pdf"),
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/tiff", "tiff"),
+    ("image/heif", "heic"),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    ("application/vnd.oasis.opendocument.text", "odt"),
+    ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
+];
+
+/// The extension of an allowed content type.
+pub fn extension_of(content_type: &str) -> Option<&'static str> {
+    CONTENT_TYPES
+        .into_iter()
+        .find(|(t, _)| *t == content_type)
+        .map(|(_, extension)| extension)
+}
+
 /// What a document is, as customers name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

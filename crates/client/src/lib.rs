@@ -668,6 +668,18 @@ impl Claimdesk {
         outbox::download::save_copy(cached, dir).await
     }
 
+    /// A document's content under its own name, for the system viewer. The
+    /// copy lives in the cache folder (`opened/<id>/`), so signing out or
+    /// losing sight of the document removes it with the cached content; a
+    /// viewer that edits it leaves the cached content intact.
+    pub async fn document_to_open(&mut self, id: i64) -> Result<PathBuf> {
+        let cached = self.document_file(id).await?;
+        let dir = self.store()?.opened_dir(id);
+        // A fresh folder each time: the last copy may have been changed by a viewer.
+        let _ = tokio::fs::remove_dir_all(&dir).await;
+        Ok(outbox::download::copy_for_viewer(cached, &dir).await?.path)
+    }
+
     fn api(&self, server: &str) -> Result<ApiClient> {
         Ok(ApiClient::new(server)?.with_retry(self.retry))
     }

@@ -114,6 +114,8 @@ const META_CURSOR: &str = "cursor";
 const META_LAST_SYNC: &str = "last_sync_at";
 const META_SERVER: &str = "server";
 const META_USER: &str = "user";
+/// The folder, inside the content folder, of copies opened in a viewer.
+const OPENED: &str = "opened";
 
 /// Rows of each kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -567,6 +569,11 @@ impl Store {
             .join("content")
     }
 
+    /// Where copies of a document's content opened in a viewer are put.
+    pub fn opened_dir(&self, id: i64) -> PathBuf {
+        self.content_dir().join(OPENED).join(id.to_string())
+    }
+
     /// Removes every cached content, as when the user signs out.
     pub async fn purge_content(&self) -> Result<()> {
         sqlx::query("DELETE FROM cached_contents")
@@ -602,11 +609,38 @@ impl Store {
         .collect();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
+            if name == OPENED {
+                continue;
+            }
             let sha256 = name.strip_suffix(".part").unwrap_or(&name);
             if !kept.contains(sha256) {
                 let path = entry.path();
                 if let Err(e) = std::fs::remove_file(&path) {
                     tracing::warn!(path = %path.display(), error = %e, "content left behind");
+                }
+            }
+        }
+        self.purge_unreferenced_opened().await
+    }
+
+    /// Removes the viewer copies of documents no longer on disk.
+    async fn purge_unreferenced_opened(&self) -> Result<()> {
+        let dir = self.content_dir().join(OPENED);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(());
+        };
+        let kept: std::collections::HashSet<i64> =
+            sqlx::query_scalar("SELECT id FROM filed_documents")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+        for entry in entries.flatten() {
+            let id = entry.file_name().to_string_lossy().parse::<i64>().ok();
+            if id.is_none_or(|id| !kept.contains(&id)) {
+                let path = entry.path();
+                if let Err(e) = std::fs::remove_dir_all(&path) {
+                    tracing::warn!(path = %path.display(), error = %e, "viewer copy left behind");
                 }
             }
         }

@@ -239,6 +239,19 @@ async fn a_sent_document_lists_at_once_and_revoked_documents_leave_the_disk() {
         "the copy sent is the cached content"
     );
     assert_eq!(std::fs::read(&cached.path).unwrap(), bytes);
+    let opened = me.desk.document_to_open(id).await.unwrap();
+    assert_eq!(opened.file_name().unwrap(), "avis d'imposition.pdf");
+    assert_eq!(std::fs::read(&opened).unwrap(), bytes);
+    // A viewer that saves over its file does not touch the cached content.
+    std::fs::write(&opened, b"annotated").unwrap();
+    assert_eq!(
+        me.desk.document_file(id).await.unwrap().origin,
+        Origin::Cache
+    );
+    assert_eq!(std::fs::read(&cached.path).unwrap(), bytes);
+    let reopened = me.desk.document_to_open(id).await.unwrap();
+    assert_eq!(reopened, opened, "the same name each time");
+    assert_eq!(std::fs::read(&reopened).unwrap(), bytes, "a fresh copy");
     synced(&mut me.desk).await;
     assert_eq!(
         me.desk.documents(&dossier(&me.reference)).await.unwrap(),
@@ -268,4 +281,5 @@ async fn a_sent_document_lists_at_once_and_revoked_documents_leave_the_disk() {
             .is_empty()
     );
     assert!(!cached.path.exists(), "the content went with its document");
+    assert!(!opened.exists(), "and so did the copy opened in a viewer");
 }

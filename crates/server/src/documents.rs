@@ -97,22 +97,6 @@ pub(crate) fn content_disposition(file_name: &str) -> String {
     )
 }
 
-/// The extension to name a nameless file of this type with.
-pub(crate) fn extension_of(content_type: &str) -> &'static str {
-    match content_type {
-        "application/pdf" => "pdf",
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/tiff" => "tiff",
-        "image/heif" => "heic",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-        "application/vnd.oasis.opendocument.text" => "odt",
-        "application/vnd.oasis.opendocument.spreadsheet" => "ods",
-        _ => "bin",
-    }
-}
-
 #[derive(Debug, sqlx::FromRow)]
 struct DocumentRow {
     id: i64,

@@ -18,19 +18,6 @@ use tokio::io::AsyncReadExt;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 
-/// Content types accepted, as `infer` names them.
-pub(crate) const ALLOWED_TYPES: [&str; 9] = [
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/tiff",
-    "image/heif",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-];
-
 /// Enough of a file's head for `infer` to look inside zip-based formats.
 const SNIFF_BYTES: u64 = 64 * 1024;
 
@@ -394,7 +381,11 @@ pub(crate) async fn inspect(
 /// The allowed content type of these first bytes, if any.
 pub(crate) fn detect(head: &[u8]) -> Option<&'static str> {
     let kind = infer::get(head)?;
-    ALLOWED_TYPES.into_iter().find(|t| *t == kind.mime_type())
+    // `infer` names types as the list does.
+    claimdesk_api::uploads::CONTENT_TYPES
+        .into_iter()
+        .map(|(content_type, _)| content_type)
+        .find(|t| *t == kind.mime_type())
 }
 
 pub(crate) fn io(e: std::io::Error) -> AppError {

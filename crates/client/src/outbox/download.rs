@@ -82,13 +82,48 @@ fn free_path(dir: &Path, name: &str) -> PathBuf {
 /// Copies a cached content into `dir` under the document's name made plain,
 /// through a temporary file renamed once complete.
 pub(crate) async fn save_copy(cached: CachedFile, dir: &Path) -> Result<Downloaded> {
+    let name = sanitize_file_name(&cached.document.file_name);
+    copy_as(cached, dir, &name).await
+}
+
+/// A copy of a document's content in `dir` for the system viewer, which
+/// chooses the application by the name's extension: the name ends with the
+/// one of the content's type, whatever the uploader called the file.
+pub(crate) async fn copy_for_viewer(cached: CachedFile, dir: &Path) -> Result<Downloaded> {
+    let name = name_for_viewer(&cached.document);
+    copy_as(cached, dir, &name).await
+}
+
+fn name_for_viewer(document: &Document) -> String {
+    let name = sanitize_file_name(&document.file_name);
+    let Some(expected) = claimdesk_api::uploads::extension_of(&document.content_type) else {
+        return name;
+    };
+    let has = Path::new(&name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let same = match has.as_deref() {
+        Some("jpeg") => expected == "jpg",
+        Some("tif") => expected == "tiff",
+        Some("heif") => expected == "heic",
+        Some(other) => other == expected,
+        None => false,
+    };
+    if same {
+        name
+    } else {
+        sanitize_file_name(&format!("{name}.{expected}"))
+    }
+}
+
+async fn copy_as(cached: CachedFile, dir: &Path, name: &str) -> Result<Downloaded> {
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| ClientError::io(format!("cannot create {}", dir.display()), e))?;
     let temp = dir.join(format!(".claimdesk-{}.part", uuid::Uuid::new_v4()));
     let copied = match tokio::fs::copy(&cached.path, &temp).await {
         Ok(_) => {
-            let path = free_path(dir, &sanitize_file_name(&cached.document.file_name));
+            let path = free_path(dir, name);
             tokio::fs::rename(&temp, &path)
                 .await
                 .map_err(|e| ClientError::io(format!("cannot write {}", path.display()), e))
@@ -113,6 +148,42 @@ pub(crate) async fn save_copy(cached: CachedFile, dir: &Path) -> Result<Download
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_viewer_copy_is_named_with_its_type_s_extension() {
+        let document = |file_name: &str, content_type: &str| Document {
+            id: 1,
+            attached_to: claimdesk_api::uploads::AttachTo::Procedure { id: 1 },
+            category: claimdesk_api::uploads::DocumentCategory::Other,
+            note: None,
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            size: 1,
+            sha256: "0".repeat(64),
+            origin: claimdesk_api::uploads::DocumentOrigin::Customer,
+            created_at: chrono::Utc::now(),
+        };
+        let pdf = "application/pdf";
+        assert_eq!(
+            name_for_viewer(&document("bilan 2025.pdf", pdf)),
+            "bilan 2025.pdf"
+        );
+        assert_eq!(name_for_viewer(&document("Bilan.PDF", pdf)), "Bilan.PDF");
+        assert_eq!(name_for_viewer(&document("scan", pdf)), "scan.pdf");
+        assert_eq!(
+            name_for_viewer(&document("facture.exe", pdf)),
+            "facture.exe.pdf"
+        );
+        assert_eq!(
+            name_for_viewer(&document("photo.jpeg", "image/jpeg")),
+            "photo.jpeg"
+        );
+        assert_eq!(
+            name_for_viewer(&document("../../etc/passwd", pdf)),
+            "passwd.pdf"
+        );
+        assert_eq!(name_for_viewer(&document("CON", pdf)), "_CON.pdf");
+    }
+
     use super::*;
 
     #[test]
