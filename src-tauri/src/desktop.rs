@@ -407,10 +407,6 @@ impl Desktop {
     }
 }
 
-/// Where a document opened in the system viewer is kept: beside the signed-in
-/// user's store, so another account on this machine never reads it.
-const OPENED_DOCUMENTS: &str = "opened-documents";
-
 impl Desktop {
     /// Remembers files picked or dropped; the window gets an id, names and sizes.
     pub fn select(&self, paths: Vec<PathBuf>) -> Option<Selection> {
@@ -540,19 +536,7 @@ impl Desktop {
     /// A document's content on this machine, fetched the first time, for the
     /// system viewer.
     pub async fn document_to_open(&self, id: i64) -> CommandResult<PathBuf> {
-        let mut desk = self.documents().await?;
-        let folder = desk
-            .store()?
-            .path()
-            .parent()
-            .map(|p| p.join(OPENED_DOCUMENTS).join(id.to_string()))
-            .ok_or_else(|| CommandError::io("the store has no folder"))?;
-        if let Some(kept) = only_file_in(&folder) {
-            return Ok(kept);
-        }
-        // A half-finished earlier fetch may have left its temporary file.
-        let _ = std::fs::remove_dir_all(&folder);
-        Ok(desk.download_document(id, &folder).await?.path)
+        Ok(self.documents().await?.document_to_open(id).await?)
     }
 
     /// Saves a document's content in `folder`, under a name that cannot lead
@@ -565,16 +549,6 @@ impl Desktop {
             .await?
             .path)
     }
-}
-
-/// The one complete file of a folder, if that is what it holds.
-fn only_file_in(folder: &Path) -> Option<PathBuf> {
-    let mut entries = std::fs::read_dir(folder).ok()?;
-    let entry = entries.next()?.ok()?;
-    if entries.next().is_some() || entry.file_name().to_string_lossy().ends_with(".part") {
-        return None;
-    }
-    entry.file_type().ok()?.is_file().then(|| entry.path())
 }
 
 /// Whether the central API at `server` answers its health check, quickly.
