@@ -519,28 +519,22 @@ impl Desktop {
         Ok(item.into())
     }
 
-    /// The documents of a dossier or a procedure, newest first.
+    /// The documents of a dossier or a procedure, newest first, as synced:
+    /// offline too.
     pub async fn documents_of(&self, of: &AttachTo) -> CommandResult<Vec<DocumentView>> {
-        let mut documents: Vec<DocumentView> = self
-            .documents()
-            .await?
-            .documents(of)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        documents.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-        Ok(documents)
+        let documents = self.documents().await?.documents(of).await?;
+        Ok(documents.into_iter().map(Into::into).collect())
     }
 
-    /// A document's content on this machine, fetched the first time, for the
-    /// system viewer.
+    /// A document's content under its own name, for the system viewer: from
+    /// the cache, fetched the first time.
     pub async fn document_to_open(&self, id: i64) -> CommandResult<PathBuf> {
         Ok(self.documents().await?.document_to_open(id).await?)
     }
 
     /// Saves a document's content in `folder`, under a name that cannot lead
-    /// out of it and that takes no existing file's place.
+    /// out of it and that takes no existing file's place; from the cache, so
+    /// offline too once fetched.
     pub async fn save_document(&self, id: i64, folder: &Path) -> CommandResult<PathBuf> {
         Ok(self
             .documents()

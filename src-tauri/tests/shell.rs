@@ -504,6 +504,18 @@ async fn files_picked_go_out_once_through_the_outbox_and_come_back_to_open_and_s
         .unwrap();
     assert_ne!(second, saved);
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 2);
+
+    // Offline: listed and saved from what this machine keeps.
+    server.stop().await;
+    let offline = shell.desktop.documents_of(&target).await.unwrap();
+    assert_eq!(offline, documents);
+    let kept = tempfile::tempdir().unwrap();
+    let saved = shell
+        .desktop
+        .save_document(document.id, kept.path())
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(saved).unwrap(), bytes);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -687,6 +687,35 @@ async fn add_picked_file(client: &Client) -> Result<()> {
     .await
 }
 
+/// The files of `dir`, but for the temporary ones a download writes first.
+fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry.file_name().to_string_lossy().starts_with('.') {
+            files.push(entry.path());
+        }
+    }
+    Ok(files)
+}
+
+/// Clicks Save on document `id` (CLAIMDESK_SAVE_DIR stands in for the folder
+/// dialog) and answers the file it wrote in `dir`.
+async fn save_row(client: &Client, id: &str, dir: &Path) -> Result<PathBuf> {
+    let before = files_in(dir)?;
+    let button =
+        format!("[data-testid=document-row][data-id=\"{id}\"] [data-testid=document-save]");
+    find(client, &button).await?.click().await?;
+    until("the document saved", || async {
+        Ok(files_in(dir)?.len() > before.len())
+    })
+    .await?;
+    files_in(dir)?
+        .into_iter()
+        .find(|f| !before.contains(f))
+        .context("no new file")
+}
+
 /// The rows of the documents list that show `name`.
 async fn rows_naming(client: &Client, name: &str) -> Result<Vec<Element>> {
     let mut found = Vec::new();
@@ -750,6 +779,23 @@ async fn documents_scenario(
             .click()
             .await?;
         find(&client, "[data-testid=documents-panel]").await?;
+
+        // The agency's statement came with the sync; saved, it is the server's file.
+        let agency = find(&client, "[data-testid=document-row][data-origin=agency]").await?;
+        let agency_id = agency.attr("data-id").await?.context("row without id")?;
+        let listed_agency = api
+            .get::<Vec<Document>>(&listed, &[])
+            .await?
+            .into_iter()
+            .find(|d| d.id.to_string() == agency_id)
+            .context("the agency's document is not the server's")?;
+        let written = save_row(&client, &agency_id, saved).await?;
+        let bytes = std::fs::read(&written)?;
+        ensure!(
+            bytes.len() as u64 == listed_agency.size && bytes.starts_with(b"%PDF"),
+            "the agency's document saved as {} differs from the server's",
+            written.display()
+        );
         add_picked_file(&client).await?;
         open_queue(&client).await?;
         until("the file sent", || async {
@@ -783,11 +829,13 @@ async fn documents_scenario(
         screenshot(&client, "09-documents").await?;
 
         // Saved where the dialog would have put it, byte for byte.
-        newest
-            .find(css("[data-testid=document-save]"))
-            .await?
-            .click()
-            .await?;
+        let id = newest.attr("data-id").await?.context("row without id")?;
+        let written = save_row(&client, &id, saved).await?;
+        ensure!(
+            written == saved.join(PICKED_NAME) && std::fs::read(&written)? == first,
+            "the file sent is saved as {} with other bytes",
+            written.display()
+        );
         let confirmation = find(&client, "[data-testid=document-saved]")
             .await?
             .text()
@@ -796,16 +844,18 @@ async fn documents_scenario(
             confirmation.contains(PICKED_NAME),
             "saved as {confirmation:?}"
         );
-        ensure!(
-            std::fs::read(saved.join(PICKED_NAME))? == first,
-            "the saved file differs from the one sent"
-        );
 
         // Added while the server is away: it waits for the network.
         server.stop().await;
         std::fs::write(pick, &second)?;
         add_picked_file(&client).await?;
         find(&client, "[data-testid=offline-badge]").await?;
+        // Saved again offline: from the copy this machine keeps.
+        let again = save_row(&client, &agency_id, saved).await?;
+        ensure!(
+            std::fs::read(&again)? == bytes,
+            "the agency's document saved offline differs"
+        );
         open_queue(&client).await?;
         let waiting = find(&client, "[data-testid=queue-item][data-state=pending]").await?;
         let id = waiting
