@@ -210,8 +210,14 @@ describe('the documents panel', () => {
     expect(byTestId('document-error')?.dataset.code).toBe('offline');
   });
 
-  it('says the list needs the network while offline', async () => {
+  it('lists what was synced while offline, and says when the list cannot be read offline', async () => {
     fake.status.online = false;
+    await render();
+    expect(byTestId('documents-table')?.dataset.count).toBe('1');
+    for (const c of components) unmount(c);
+    components = [];
+    document.body.innerHTML = '';
+    fake.failures.documents = { code: 'offline', message: 'unreachable' };
     await render();
     expect(byTestId('documents-offline')).not.toBeNull();
   });
