@@ -2,73 +2,19 @@
 //! and offline: the filed copies, then a provisional statement.
 //! Run with `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-cli`.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
-use serde_json::Value;
-
-fn claimdesk(home: &Path, server: Option<&str>, args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_claimdesk"));
-    command
-        .arg("--home")
-        .arg(home)
-        .env_remove("CLAIMDESK_SERVER")
-        .env_remove("CLAIMDESK_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(server) = server {
-        command.args(["--server", server]);
-    }
-    let mut child = command
-        .args(args)
-        .spawn()
-        .expect("the claimdesk binary runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn ok(output: Output) -> Output {
-    assert!(
-        output.status.success(),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
-}
+use common::claimdesk;
 
 async fn signed_in(server: &TestServer, email: &str) -> tempfile::TempDir {
     let home = tempfile::tempdir().unwrap();
-    let base = server.base_url.clone();
-    let path = home.path().to_owned();
-    let email = email.to_owned();
-    tokio::task::spawn_blocking(move || {
-        ok(claimdesk(
-            &path,
-            Some(&base),
-            &["login", "--email", &email, "--password-stdin"],
-            Some(&format!("{}\n", demo::PASSWORD)),
-        ));
-        ok(claimdesk(&path, None, &["sync"], None));
-    })
-    .await
-    .unwrap();
+    common::login(home.path(), server, email).await;
+    claimdesk(home.path(), None, &["sync"], None).await.ok();
     home
 }
 
@@ -110,16 +56,16 @@ async fn a_debtor_downloads_statements_and_reads_them_offline() {
     let settled = store_dossiers.iter().find(|d| d.balance.is_zero()).unwrap();
     let reference = owing.reference.as_str();
 
-    let statement = json(&ok(claimdesk(
-        home,
-        None,
-        &["statement", reference, "--json"],
-        None,
-    )));
+    let statement = claimdesk(home, None, &["statement", reference, "--json"], None)
+        .await
+        .ok()
+        .json();
     assert_eq!(statement["origin"], "server");
     assert_eq!(statement["statement"]["provisional"], false);
-    let text = String::from_utf8(ok(claimdesk(home, None, &["statement", reference], None)).stdout)
-        .unwrap();
+    let text = claimdesk(home, None, &["statement", reference], None)
+        .await
+        .ok()
+        .stdout;
     let total: claimdesk_domain::Money = statement["statement"]["total"]
         .as_str()
         .unwrap()
@@ -133,12 +79,14 @@ async fn a_debtor_downloads_statements_and_reads_them_offline() {
 
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("decompte.pdf");
-    ok(claimdesk(
+    claimdesk(
         home,
         None,
         &["statement", reference, "--pdf", pdf.to_str().unwrap()],
         None,
-    ));
+    )
+    .await
+    .ok();
     let words = pdf_checks(&pdf);
     assert!(
         words.contains(reference) && words.contains("Décompte"),
@@ -146,20 +94,20 @@ async fn a_debtor_downloads_statements_and_reads_them_offline() {
     );
     assert!(!words.contains("PROVISOIRE"));
 
-    let rib = json(&ok(claimdesk(
-        home,
-        None,
-        &["rib", reference, "--json"],
-        None,
-    )));
+    let rib = claimdesk(home, None, &["rib", reference, "--json"], None)
+        .await
+        .ok()
+        .json();
     assert_eq!(rib["rib"]["iban"], owing.rib.iban.as_str());
     let rib_pdf = dir.path().join("rib.pdf");
-    ok(claimdesk(
+    claimdesk(
         home,
         None,
         &["rib", reference, "--pdf", rib_pdf.to_str().unwrap()],
         None,
-    ));
+    )
+    .await
+    .ok();
     assert!(pdf_checks(&rib_pdf).contains(&owing.rib.holder));
 
     let refused = claimdesk(
@@ -172,11 +120,12 @@ async fn a_debtor_downloads_statements_and_reads_them_offline() {
             dir.path().join("no.pdf").to_str().unwrap(),
         ],
         None,
-    );
-    assert_eq!(refused.status.code(), Some(1));
+    )
+    .await;
+    assert_eq!(refused.code, 1);
     assert!(!dir.path().join("no.pdf").exists());
     let attestation = dir.path().join("attestation.pdf");
-    ok(claimdesk(
+    claimdesk(
         home,
         None,
         &[
@@ -186,22 +135,22 @@ async fn a_debtor_downloads_statements_and_reads_them_offline() {
             attestation.to_str().unwrap(),
         ],
         None,
-    ));
+    )
+    .await
+    .ok();
     assert!(pdf_checks(&attestation).contains(&settled.reference));
 
     server.stop().await;
 
     // Offline: the filed copy, with the time it was produced.
-    let cached = json(&ok(claimdesk(
-        home,
-        None,
-        &["statement", reference, "--json"],
-        None,
-    )));
+    let cached = claimdesk(home, None, &["statement", reference, "--json"], None)
+        .await
+        .ok()
+        .json();
     assert_eq!(cached["origin"], "cache");
     assert_eq!(cached["statement"], statement["statement"]);
     let offline_pdf = dir.path().join("offline.pdf");
-    let run = ok(claimdesk(
+    let run = claimdesk(
         home,
         None,
         &[
@@ -211,25 +160,30 @@ async fn a_debtor_downloads_statements_and_reads_them_offline() {
             offline_pdf.to_str().unwrap(),
         ],
         None,
-    ));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("OFFLINE"));
+    )
+    .await
+    .ok();
+    assert!(run.stderr.contains("OFFLINE"));
     assert_eq!(
         std::fs::read(&offline_pdf).unwrap(),
         std::fs::read(&pdf).unwrap()
     );
 
     // Never fetched at that date: computed here, and marked so.
-    let provisional = json(&ok(claimdesk(
+    let provisional = claimdesk(
         home,
         None,
         &["statement", reference, "--date", "2025-06-30", "--json"],
         None,
-    )));
+    )
+    .await
+    .ok()
+    .json();
     assert_eq!(provisional["origin"], "provisional");
     assert_eq!(provisional["statement"]["provisional"], true);
     assert_eq!(provisional["statement"]["as_of"], "2025-06-30");
     let provisional_pdf = dir.path().join("provisional.pdf");
-    ok(claimdesk(
+    claimdesk(
         home,
         None,
         &[
@@ -241,7 +195,9 @@ async fn a_debtor_downloads_statements_and_reads_them_offline() {
             provisional_pdf.to_str().unwrap(),
         ],
         None,
-    ));
+    )
+    .await
+    .ok();
     assert!(pdf_checks(&provisional_pdf).contains("PROVISOIRE"));
 }
 
@@ -250,18 +206,24 @@ async fn a_mandataire_exports_a_procedure() {
     let server = TestServer::start_demo().await;
     let home = signed_in(&server, demo::ETUDE_USER).await;
     let home = home.path();
-    let procedures = json(&ok(claimdesk(home, None, &["procedures", "--json"], None)));
+    let procedures = claimdesk(home, None, &["procedures", "--json"], None)
+        .await
+        .ok()
+        .json();
     let id = procedures[0]["id"].as_i64().unwrap();
-    let claims = json(&ok(claimdesk(
+    let claims = claimdesk(
         home,
         None,
         &["claims", "--procedure", &id.to_string(), "--json"],
         None,
-    )));
+    )
+    .await
+    .ok()
+    .json();
     let claims = claims.as_array().unwrap();
     let out = tempfile::tempdir().unwrap();
     let folder = out.path().join("export");
-    ok(claimdesk(
+    claimdesk(
         home,
         None,
         &[
@@ -272,7 +234,9 @@ async fn a_mandataire_exports_a_procedure() {
             folder.to_str().unwrap(),
         ],
         None,
-    ));
+    )
+    .await
+    .ok();
     let mut csv = csv_rows(&folder.join("creances.csv"));
     let header = csv.remove(0);
     assert_eq!(header[0], "id");
@@ -290,12 +254,15 @@ async fn a_mandataire_exports_a_procedure() {
         assert!(folder.join(&row[14]).exists());
     }
     let first = claims[0]["id"].as_i64().unwrap();
-    let declared = json(&ok(claimdesk(
+    let declared = claimdesk(
         home,
         None,
         &["statement", &format!("claim:{first}"), "--json"],
         None,
-    )));
+    )
+    .await
+    .ok()
+    .json();
     assert_eq!(declared["statement"]["declared_claim"], true);
     assert_eq!(
         declared["statement"]["total"],
