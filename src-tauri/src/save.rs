@@ -24,21 +24,9 @@ pub fn folder_from_env() -> Option<PathBuf> {
 /// sent, so that a name such as `../../x.pdf` cannot lead out of the folder,
 /// and a `.pdf` at the end.
 pub fn safe_filename(filename: &str) -> String {
-    let last = filename
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control() && *c != ':')
-        .collect::<String>();
-    let name = last.trim().trim_start_matches('.');
-    let name = if name.is_empty() {
-        "document.pdf"
-    } else {
-        name
-    };
+    let name = claimdesk_api::file_names::sanitize_file_name(filename, "document.pdf");
     if name.to_ascii_lowercase().ends_with(".pdf") {
-        name.to_owned()
+        name
     } else {
         format!("{name}.pdf")
     }
@@ -162,7 +150,8 @@ mod tests {
         assert_eq!(safe_filename("../"), "document.pdf");
         assert_eq!(safe_filename(".hidden.pdf"), "hidden.pdf");
         assert_eq!(safe_filename("rib"), "rib.pdf");
-        assert_eq!(safe_filename("a\u{0}b\nc:d.PDF"), "abcd.PDF");
+        assert_eq!(safe_filename("a\u{0}b\nc:d.PDF"), "a_b_c_d.PDF");
+        assert_eq!(safe_filename("NUL"), "_NUL.pdf");
         assert_eq!(
             safe_filename("attestation-solde-D-1.pdf"),
             "attestation-solde-D-1.pdf"

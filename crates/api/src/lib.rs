@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod documents;
 pub mod error;
+pub mod file_names;
 pub mod records;
 pub mod routes;
 pub mod sync;

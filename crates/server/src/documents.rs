@@ -15,52 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::records::{self, Selection};
 use crate::{statements, uploads};
 
-/// Longest file name kept, in characters.
-pub(crate) const MAX_FILE_NAME_CHARS: usize = 200;
-
-/// Names Windows reserves whatever the extension.
-const RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-
-/// A file name as a user may see it and a client may save it: no directory,
-/// no control or path characters, no reserved device name, at most
-/// [`MAX_FILE_NAME_CHARS`] characters; `fallback` when nothing is left.
-pub(crate) fn sanitize_file_name(name: &str, fallback: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let mut clean: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .map(|c| match c {
-            ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            other => other,
-        })
-        .collect();
-    clean = clean
-        .trim()
-        .trim_start_matches('.')
-        .trim_end_matches(['.', ' '])
-        .to_owned();
-    let stem = clean.split('.').next().unwrap_or("").trim();
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
-        clean.insert(0, '_');
-    }
-    if clean.chars().count() > MAX_FILE_NAME_CHARS {
-        // Keep the extension, which is what a viewer opens the file with.
-        let ext: String = match clean.rsplit_once('.') {
-            Some((_, e)) if e.chars().count() <= 10 => format!(".{e}"),
-            _ => String::new(),
-        };
-        let keep = MAX_FILE_NAME_CHARS - ext.chars().count();
-        clean = clean.chars().take(keep).collect::<String>() + &ext;
-    }
-    if clean.is_empty() {
-        fallback.to_owned()
-    } else {
-        clean
-    }
-}
+pub(crate) use claimdesk_api::file_names::sanitize_file_name;
 
 /// Characters RFC 8187 lets through unencoded in `filename*`.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
@@ -434,22 +389,6 @@ fn text_pdf(lines: &[String]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hostile_names_lose_their_paths_and_controls() {
-        assert_eq!(
-            sanitize_file_name("../../etc/passwd\u{0007}.pdf", "x"),
-            "passwd.pdf"
-        );
-        assert_eq!(sanitize_file_name("C:\\Windows\\evil.pdf", "x"), "evil.pdf");
-        assert_eq!(sanitize_file_name("CON.pdf", "x"), "_CON.pdf");
-        assert_eq!(sanitize_file_name("..", "doc.pdf"), "doc.pdf");
-        assert_eq!(sanitize_file_name("a<b>?.pdf", "x"), "a_b__.pdf");
-        let long = format!("{}.pdf", "é".repeat(300));
-        let kept = sanitize_file_name(&long, "x");
-        assert_eq!(kept.chars().count(), MAX_FILE_NAME_CHARS);
-        assert!(kept.ends_with(".pdf"));
-    }
 
     #[test]
     fn text_pdfs_are_detected_as_pdf() {

@@ -263,7 +263,7 @@ async fn a_file_in_chunks_becomes_a_document_that_downloads_with_etag_and_ranges
     let created = caller.create_document("key-1", &body).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let document: Value = created.json().await.unwrap();
-    assert_eq!(document["file_name"], "passwd.pdf");
+    assert_eq!(document["file_name"], "passwd_.pdf");
     assert_eq!(document["content_type"], "application/pdf");
     assert_eq!(document["size"], 300_000);
     assert_eq!(document["sha256"], sha.as_str());
@@ -292,7 +292,7 @@ async fn a_file_in_chunks_becomes_a_document_that_downloads_with_etag_and_ranges
     assert_eq!(full.headers()["content-type"], "application/pdf");
     assert_eq!(
         full.headers()["content-disposition"],
-        "attachment; filename=\"passwd.pdf\"; filename*=UTF-8''passwd.pdf"
+        "attachment; filename=\"passwd_.pdf\"; filename*=UTF-8''passwd_.pdf"
     );
     assert_eq!(full.bytes().await.unwrap().as_ref(), bytes.as_slice());
 

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use claimdesk_api::file_names;
 use claimdesk_api::uploads::Document;
 use serde::Serialize;
 
@@ -17,50 +18,9 @@ pub struct Downloaded {
     pub path: PathBuf,
 }
 
-/// Names Windows keeps for devices, whatever the extension.
-const RESERVED: &[&str] = &[
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-/// Bytes kept of a name; most file systems stop at 255.
-const MAX_NAME: usize = 180;
-
-/// A plain file name from any string: the last path component, without
-/// control or reserved characters, leading dots or device names.
+/// A plain file name from any string (see [`file_names::sanitize_file_name`]).
 pub fn sanitize_file_name(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let mut clean: String = last
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    clean = clean
-        .trim_matches(|c: char| c == '.' || c.is_whitespace())
-        .to_owned();
-    if clean.is_empty() {
-        return "document".to_owned();
-    }
-    let stem = clean.split('.').next().unwrap_or_default().trim_end();
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
-        clean.insert(0, '_');
-    }
-    if clean.len() > MAX_NAME {
-        let (stem, extension) = match clean.rfind('.') {
-            Some(dot) if clean.len() - dot <= 10 => clean.split_at(dot),
-            _ => (clean.as_str(), ""),
-        };
-        let mut end = MAX_NAME - extension.len();
-        while !stem.is_char_boundary(end) {
-            end -= 1;
-        }
-        clean = format!("{}{extension}", &stem[..end]);
-    }
-    clean
+    file_names::sanitize_file_name(name, "document")
 }
 
 /// `dir/name`, or `dir/stem (2).ext` and so on when taken: nothing is overwritten.
@@ -185,33 +145,6 @@ mod tests {
     }
 
     use super::*;
-
-    #[test]
-    fn hostile_names_stay_plain_names() {
-        for (hostile, expected) in [
-            ("../../etc/passwd", "passwd"),
-            ("/etc/shadow", "shadow"),
-            ("..\\..\\Windows\\system.ini", "system.ini"),
-            ("C:\\boot.ini", "boot.ini"),
-            ("..", "document"),
-            ("", "document"),
-            ("  .hidden ", "hidden"),
-            ("CON", "_CON"),
-            ("nul.txt", "_nul.txt"),
-            ("Com1.pdf", "_Com1.pdf"),
-            ("bilan\n2024\u{7}.pdf", "bilan_2024_.pdf"),
-            ("a<b>c:d|e?f*.pdf", "a_b_c_d_e_f_.pdf"),
-            ("relevé de compte.pdf", "relevé de compte.pdf"),
-        ] {
-            assert_eq!(sanitize_file_name(hostile), expected, "{hostile:?}");
-        }
-        let long = format!("{}.pdf", "é".repeat(300));
-        let clean = sanitize_file_name(&long);
-        assert!(
-            clean.len() <= MAX_NAME && clean.ends_with(".pdf"),
-            "{clean}"
-        );
-    }
 
     #[test]
     fn a_taken_name_gets_a_number() {
