@@ -43,11 +43,6 @@ const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
 const OFFSET_OCTET_STREAM: &str = "application/offset+octet-stream";
 
-/// Bytes of a PATCH gathered before each write to the part file: the body
-/// arrives in pieces of a few KiB to a few hundred, and each write is a trip
-/// to the blocking pool. Nothing is made durable until the body ends.
-const WRITE_BUFFER: usize = 2 * 1024 * 1024;
-
 /// Every tus response says which version it speaks; a request in another
 /// version is refused before anything else.
 pub(crate) async fn tus_headers(request: Request, next: Next) -> Response {
@@ -331,7 +326,6 @@ async fn receive(
     let mut whole = before.clone();
     let mut chunk_hasher = (expected_digest.is_some() && offset > 0).then(Sha256::new);
     let mut written = 0u64;
-    let mut pending = Vec::with_capacity(WRITE_BUFFER);
     let mut stream = body.into_data_stream();
     let mut failure = None;
     while let Some(chunk) = stream.next().await {
@@ -355,16 +349,9 @@ async fn receive(
         if let Some(hasher) = &mut chunk_hasher {
             hasher.update(&chunk);
         }
-        pending.extend_from_slice(&chunk);
+        file.write_all(&chunk).await.map_err(io)?;
         written += chunk.len() as u64;
-        if pending.len() >= WRITE_BUFFER {
-            file.write_all(&pending).await.map_err(io)?;
-            pending.clear();
-        }
     }
-    // What arrived before a cut is written too: it is kept.
-    file.write_all(&pending).await.map_err(io)?;
-    drop(pending);
     let mut keep = match (&failure, &expected_digest) {
         // A cut keeps what arrived, so the client resumes from there, unless
         // the chunk was to be checked as a whole.
