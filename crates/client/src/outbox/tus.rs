@@ -118,6 +118,12 @@ pub(crate) async fn deliver(
         match status {
             // The server holds a different offset than we thought: ask it.
             Some(409) if reheads < MAX_REHEADS => {
+                // Refused again: the server is most likely still winding up a
+                // PATCH that was cut (its bytes made durable before its offset
+                // moves), which takes a while for a large one.
+                if reheads > 0 {
+                    tokio::time::sleep(retry.delay(reheads + 1, None)).await;
+                }
                 reheads += 1;
                 step = Step::Locate;
             }
