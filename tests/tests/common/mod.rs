@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use claimdesk_api::admin::{Changed, ClaimDecision, Grant, GrantObject, GrantSubject, NewClaim};
 use claimdesk_api::records::{Claim, Dossier, Installment, Procedure};
 use claimdesk_api::routes;
+use claimdesk_api::uploads::{AttachTo, Document};
 use claimdesk_client::{ApiClient, Claimdesk, Home, RetryPolicy, Store};
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
@@ -22,11 +23,16 @@ pub struct View {
     pub claims: BTreeMap<i64, Claim>,
     pub dossiers: BTreeMap<i64, Dossier>,
     pub installments: BTreeMap<i64, Installment>,
+    pub documents: BTreeMap<i64, Document>,
 }
 
 impl View {
     pub fn len(&self) -> usize {
-        self.procedures.len() + self.claims.len() + self.dossiers.len() + self.installments.len()
+        self.procedures.len()
+            + self.claims.len()
+            + self.dossiers.len()
+            + self.installments.len()
+            + self.documents.len()
     }
 }
 
@@ -34,6 +40,10 @@ impl View {
 pub async fn server_view(api: &ApiClient) -> View {
     let mut view = View::default();
     for p in api.procedures().await.expect("procedures") {
+        let path = routes::path(routes::PROCEDURE_DOCUMENTS, p.id);
+        let documents: Vec<Document> = api.get(&path, &[]).await.expect("procedure documents");
+        view.documents
+            .extend(documents.into_iter().map(|d| (d.id, d)));
         view.procedures.insert(p.id, p);
     }
     let mut after = None;
@@ -51,6 +61,10 @@ pub async fn server_view(api: &ApiClient) -> View {
         for i in api.installments(&d.reference).await.expect("installments") {
             view.installments.insert(i.id, i);
         }
+        let path = routes::path(routes::DOSSIER_DOCUMENTS, &d.reference);
+        let documents: Vec<Document> = api.get(&path, &[]).await.expect("dossier documents");
+        view.documents
+            .extend(documents.into_iter().map(|d| (d.id, d)));
         view.dossiers.insert(d.id, d);
     }
     view
@@ -82,6 +96,22 @@ pub async fn store_view(store: &Store) -> View {
             view.installments.insert(i.id, i).is_none(),
             "duplicate installment in store"
         );
+    }
+    let attached = view
+        .procedures
+        .keys()
+        .map(|&id| AttachTo::Procedure { id })
+        .chain(view.dossiers.values().map(|d| AttachTo::Dossier {
+            reference: d.reference.clone(),
+        }))
+        .collect::<Vec<_>>();
+    for of in attached {
+        for d in store.filed_documents(&of).await.expect("store documents") {
+            assert!(
+                view.documents.insert(d.id, d).is_none(),
+                "duplicate document in store"
+            );
+        }
     }
     view
 }
