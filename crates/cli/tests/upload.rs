@@ -25,17 +25,8 @@ async fn login(home: &Path, server: &TestServer, email: &str) -> (ApiClient, Str
 }
 
 fn pdf_file(dir: &Path, name: &str, size: usize) -> PathBuf {
-    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut state = 0x2545_f491_u32;
-    while bytes.len() < size {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        bytes.extend_from_slice(&state.to_le_bytes());
-    }
-    bytes.truncate(size);
     let path = dir.join(name);
-    std::fs::write(&path, &bytes).unwrap();
+    std::fs::write(&path, claimdesk_server::testing::pdf_bytes(size, 0)).unwrap();
     path
 }
 

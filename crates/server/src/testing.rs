@@ -213,3 +213,18 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// A PDF head then bytes that do not compress, `size` in all, different for each `seed`.
+/// Shared by the client's and the CLI's tests, which upload it.
+pub fn pdf_bytes(size: usize, seed: u32) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut state = 0x9e37_79b9_u32 ^ seed.wrapping_mul(0x85eb_ca6b);
+    while bytes.len() < size {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(size);
+    bytes
+}
