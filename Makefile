@@ -6,7 +6,7 @@ DATA ?= $(CURDIR)/.run/server-data
 
 # Debian/Ubuntu packages the build and the tests need; installed only when missing.
 APT_PACKAGES := build-essential pkg-config libdbus-1-dev dbus gnome-keyring keyutils \
-	libsecret-tools sqlite3 curl ca-certificates procps time qpdf poppler-utils python3 python3-pip \
+	libsecret-tools sqlite3 curl ca-certificates procps time qpdf poppler-utils zbar-tools python3 python3-pip \
 	libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev webkit2gtk-driver xvfb xauth
 
 # The desktop app the WebDriver tests drive (built with the UI embedded).
