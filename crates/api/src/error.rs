@@ -42,6 +42,14 @@ pub enum ErrorCode {
     QuotaExceeded,
     /// The upload expired or was terminated.
     UploadGone,
+    /// A request with this Idempotency-Key is still being processed: retry later.
+    RequestInProgress,
+    /// This Idempotency-Key was used for a request with another body.
+    IdempotencyKeyReused,
+    /// The action needs the user's password again (e.g. new bank details).
+    PasswordRequired,
+    /// A payment provider's notification whose signature is wrong or stale.
+    InvalidSignature,
     Internal,
     /// A code this client does not know (a newer server).
     #[serde(other)]
@@ -52,14 +60,17 @@ impl ErrorCode {
     /// The HTTP status each code is answered with.
     pub fn status(self) -> u16 {
         match self {
-            ErrorCode::BadRequest | ErrorCode::InvalidCursor => 400,
+            ErrorCode::BadRequest | ErrorCode::InvalidCursor | ErrorCode::InvalidSignature => 400,
             ErrorCode::Unauthenticated
             | ErrorCode::InvalidCredentials
             | ErrorCode::SessionExpired => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::PasswordRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Conflict | ErrorCode::BalanceNotZero | ErrorCode::OffsetMismatch => 409,
+            ErrorCode::Conflict
+            | ErrorCode::BalanceNotZero
+            | ErrorCode::OffsetMismatch
+            | ErrorCode::RequestInProgress => 409,
             ErrorCode::UploadGone => 410,
             ErrorCode::ChecksumMismatch => 460,
             ErrorCode::PayloadTooLarge | ErrorCode::QuotaExceeded => 413,
@@ -67,7 +78,8 @@ impl ErrorCode {
             ErrorCode::InvalidBody
             | ErrorCode::ValidationFailed
             | ErrorCode::ActivationInvalid
-            | ErrorCode::StatementUnavailable => 422,
+            | ErrorCode::StatementUnavailable
+            | ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
         }
@@ -96,6 +108,10 @@ impl ErrorCode {
             ErrorCode::ChecksumMismatch => "checksum_mismatch",
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::UploadGone => "upload_gone",
+            ErrorCode::RequestInProgress => "request_in_progress",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::PasswordRequired => "password_required",
+            ErrorCode::InvalidSignature => "invalid_signature",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }

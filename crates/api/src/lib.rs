@@ -6,6 +6,7 @@ pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod file_names;
+pub mod payments;
 pub mod records;
 pub mod routes;
 pub mod sync;

@@ -34,6 +34,23 @@ pub const DOCUMENT_CONTENT: &str = "/v1/documents/{id}/content";
 pub const DOSSIER_DOCUMENTS: &str = "/v1/dossiers/{reference}/documents";
 pub const PROCEDURE_DOCUMENTS: &str = "/v1/procedures/{id}/documents";
 
+pub const DOSSIER_DUE: &str = "/v1/dossiers/{reference}/due";
+pub const DOSSIER_PAYMENTS: &str = "/v1/dossiers/{reference}/payments";
+pub const DOSSIER_MANDATES: &str = "/v1/dossiers/{reference}/mandates";
+pub const PAYMENTS: &str = "/v1/payments";
+pub const PAYMENT: &str = "/v1/payments/{id}";
+pub const PAYMENT_RECEIPT: &str = "/v1/payments/{id}/receipt";
+pub const PAYMENT_INSTRUCTIONS: &str = "/v1/payments/{id}/instructions";
+pub const PAYMENT_QR: &str = "/v1/payments/{id}/qr";
+pub const MANDATE_PDF: &str = "/v1/mandates/{id}/pdf";
+pub const CLAIM_DIVIDENDS: &str = "/v1/claims/{id}/dividends";
+/// The payment provider's signed notifications, one route per provider.
+pub const WEBHOOK_SANDBOX: &str = "/v1/webhooks/sandbox";
+pub const WEBHOOK_STRIPE: &str = "/v1/webhooks/stripe";
+/// The sandbox provider's hosted page (no session: the page's id is its secret).
+pub const SANDBOX_CHECKOUT: &str = "/sandbox/checkout/{id}";
+pub const SANDBOX_CHECKOUT_ACTION: &str = "/sandbox/checkout/{id}/{action}";
+
 pub const ADMIN_CLAIMS: &str = "/v1/admin/claims";
 pub const ADMIN_CLAIM: &str = "/v1/admin/claims/{id}";
 pub const ADMIN_CLAIM_DECISION: &str = "/v1/admin/claims/{id}/decision";
@@ -42,6 +59,7 @@ pub const ADMIN_GRANTS: &str = "/v1/admin/grants";
 pub const ADMIN_GRANTS_REVOKE: &str = "/v1/admin/grants/revoke";
 pub const ADMIN_ACTIVATION_CODES: &str = "/v1/admin/activation-codes";
 pub const ADMIN_DOCUMENTS: &str = "/v1/admin/documents";
+pub const ADMIN_TRANSFERS: &str = "/v1/admin/transfers";
 
 /// Fills the single `{…}` parameter of a route. Path segments are
 /// percent-encoded so a reference can never add a segment.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::records::{Claim, Dossier, Installment, Procedure};
+use crate::payments::Payment;
 use crate::uploads::Document;
 
 pub const DEFAULT_PAGE: u32 = 1000;
@@ -29,15 +30,18 @@ pub enum EntityKind {
     Installment,
     /// A document's metadata; its content downloads on demand.
     Document,
+    /// A payment of a dossier (ordered, received or failed).
+    Payment,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 5] = [
+    pub const ALL: [EntityKind; 6] = [
         EntityKind::Procedure,
         EntityKind::Claim,
         EntityKind::Dossier,
         EntityKind::Installment,
         EntityKind::Document,
+        EntityKind::Payment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl EntityKind {
             EntityKind::Dossier => "dossier",
             EntityKind::Installment => "installment",
             EntityKind::Document => "document",
+            EntityKind::Payment => "payment",
         }
     }
 
@@ -67,6 +72,7 @@ pub enum Entity {
     Dossier(Dossier),
     Installment(Installment),
     Document(Document),
+    Payment(Payment),
 }
 
 impl Entity {
@@ -77,6 +83,7 @@ impl Entity {
             Entity::Dossier(_) => EntityKind::Dossier,
             Entity::Installment(_) => EntityKind::Installment,
             Entity::Document(_) => EntityKind::Document,
+            Entity::Payment(_) => EntityKind::Payment,
         }
     }
 
@@ -87,6 +94,7 @@ impl Entity {
             Entity::Dossier(d) => d.id,
             Entity::Installment(i) => i.id,
             Entity::Document(d) => d.id,
+            Entity::Payment(p) => p.id,
         }
     }
 }

@@ -191,6 +191,12 @@ pub(crate) async fn opened_by(
                     .map(|i| (EntityKind::Installment, i, dossier_scope)),
             );
             documents_in(conn, dossier_scope, &mut out).await?;
+            let payments = crate::payments::ids_of_dossier(conn, id).await?;
+            out.extend(
+                payments
+                    .into_iter()
+                    .map(|p| (EntityKind::Payment, p, dossier_scope)),
+            );
         }
     }
     Ok(out)

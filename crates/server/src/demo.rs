@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use chrono::{Datelike, Duration, NaiveDate};
 use claimdesk_api::auth::Role;
 use claimdesk_domain::calendar::add_months;
+use claimdesk_domain::ident::CreditorId;
 use claimdesk_domain::procedure::declaration_deadline;
 use claimdesk_domain::statement::{Debt, DebtKind, Ledger, Payment};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage, Siren};
@@ -114,6 +115,41 @@ pub(crate) const SERVICER_DETAILS: [ServicerDetails<'static>; 2] = [
         bank_name: "BNP Paribas — Lyon Bellecour",
     },
 ];
+
+/// The SEPA creditor identifier (national part, as Banque de France issues
+/// it) and the cheque address of each servicing entity, in the order above.
+const SERVICER_PAYMENT_DETAILS: [(&str, &str); 2] = [
+    (
+        "5C2A91",
+        "ClaimDesk Recouvrement SAS — Service encaissements\nTSA 40112\n69441 Lyon Cedex 03",
+    ),
+    (
+        "7B4D03",
+        "ClaimDesk Contentieux SAS — Service chèques\nTSA 40113\n69441 Lyon Cedex 03",
+    ),
+];
+
+/// Gives a servicing entity its ICS (computed, so always valid) and the
+/// address cheques go to.
+async fn payment_details(
+    conn: &mut SqliteConnection,
+    id: i64,
+    name: &str,
+    national: &str,
+    cheque_address: &str,
+) -> AppResult<()> {
+    let ics = CreditorId::new("FR", "ZZZ", national)
+        .map_err(|e| AppError::Internal(format!("demo ICS of {name}: {e}")))?;
+    sqlx::query(
+        "UPDATE servicing_entities SET creditor_identifier = ?, cheque_address = ? WHERE id = ?",
+    )
+    .bind(ics.as_str())
+    .bind(cheque_address)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 const MANAGERS: [(&str, &str, &str); 4] = [
     (
@@ -612,9 +648,14 @@ async fn write(conn: &mut SqliteConnection, password_hashes: &[String]) -> AppRe
         refs.creditors
             .push((inserts::named(conn, "creditors", name).await?, kind));
     }
-    for (name, details) in SERVICING_ENTITIES.iter().zip(&SERVICER_DETAILS) {
+    for ((name, details), (national, cheque_address)) in SERVICING_ENTITIES
+        .iter()
+        .zip(&SERVICER_DETAILS)
+        .zip(SERVICER_PAYMENT_DETAILS)
+    {
         let id = inserts::named(conn, "servicing_entities", name).await?;
         inserts::servicer_details(conn, id, details).await?;
+        payment_details(conn, id, name, national, cheque_address).await?;
         refs.servicing.push(id);
     }
 

@@ -56,6 +56,14 @@ pub enum AppError {
     BalanceNotZero(String),
     #[error("{0}")]
     StatementUnavailable(String),
+    #[error("a request with this Idempotency-Key is still being processed; retry in a moment")]
+    RequestInProgress,
+    #[error("this Idempotency-Key was already used for a request with another body; use a new key")]
+    IdempotencyKeyReused,
+    #[error("{0}")]
+    PasswordRequired(String),
+    #[error("{0}")]
+    InvalidSignature(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -92,6 +100,10 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::BalanceNotZero(_) => ErrorCode::BalanceNotZero,
             AppError::StatementUnavailable(_) => ErrorCode::StatementUnavailable,
+            AppError::RequestInProgress => ErrorCode::RequestInProgress,
+            AppError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            AppError::PasswordRequired(_) => ErrorCode::PasswordRequired,
+            AppError::InvalidSignature(_) => ErrorCode::InvalidSignature,
             AppError::Database(_)
             | AppError::Migration(_)
             | AppError::Corrupt(_)
@@ -123,6 +135,11 @@ impl IntoResponse for AppError {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            AppError::RequestInProgress => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             AppError::Unauthenticated | AppError::SessionExpired => {
                 response

@@ -12,6 +12,7 @@ use crate::access::Viewer;
 use crate::changes::Op;
 use crate::documents;
 use crate::error::{AppError, AppResult};
+use crate::payments;
 use crate::records::{self, Selection};
 
 /// Rows after `?1` up to `?2` that concern user `?3` (of étude `?4`), at most
@@ -180,6 +181,11 @@ pub(crate) async fn page(
             EntityKind::Document => {
                 for d in documents::changed_between(&mut tx, viewer, (after, next)).await? {
                     entities.insert((kind, d.id), Entity::Document(d));
+                }
+            }
+            EntityKind::Payment => {
+                for p in payments::changed_between(&mut tx, viewer, (after, next)).await? {
+                    entities.insert((kind, p.id), Entity::Payment(p));
                 }
             }
         }

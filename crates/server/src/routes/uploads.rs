@@ -443,18 +443,6 @@ async fn finish(
     Ok(())
 }
 
-fn idempotency_key(headers: &HeaderMap) -> AppResult<String> {
-    let key = header_text(headers, &IDEMPOTENCY_KEY)?
-        .ok_or_else(|| AppError::BadRequest("the Idempotency-Key header is required".into()))?;
-    let len = key.chars().count();
-    if !(1..=200).contains(&len) {
-        return Err(AppError::BadRequest(
-            "Idempotency-Key must be 1 to 200 characters".into(),
-        ));
-    }
-    Ok(key.to_owned())
-}
-
 #[utoipa::path(post, path = routes::DOCUMENTS, tag = "uploads",
     security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "Chosen by the client before the upload; a replay answers the first document")),
@@ -475,7 +463,7 @@ pub(crate) async fn create_document(
     headers: HeaderMap,
     Json(new): Json<NewDocument>,
 ) -> AppResult<Response> {
-    let key = idempotency_key(&headers)?;
+    let key = crate::idempotency::key_from(&headers)?;
     file_document(
         &state,
         &session.viewer,
@@ -508,7 +496,7 @@ pub(crate) async fn post_agency_document(
     Json(new): Json<NewDocument>,
 ) -> AppResult<Response> {
     let key = match header_text(&headers, &IDEMPOTENCY_KEY)? {
-        Some(_) => Some(idempotency_key(&headers)?),
+        Some(_) => Some(crate::idempotency::key_from(&headers)?),
         None => None,
     };
     let response = file_document(&state, &admin.viewer, key, new, DocumentOrigin::Agency).await?;
