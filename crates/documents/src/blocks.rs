@@ -1,8 +1,10 @@
 //! Blocks every document shares: the letterhead, the parties, labelled fields.
 
 use crate::fonts::Weight;
+use claimdesk_domain::ident::RfReference;
+
 use crate::layout::{
-    ACCENT, CONTENT_WIDTH, Flow, Frame, INK, LEFT, MUTED, RIGHT, SHADE, Style, wrap,
+    ACCENT, CONTENT_WIDTH, Flow, Frame, INK, LEFT, MUTED, Op, RIGHT, RULE, SHADE, Style, wrap,
 };
 use crate::render::{self, Properties};
 use crate::{DocumentError, Letterhead, Party};
@@ -151,4 +153,76 @@ pub(crate) fn fields(flow: &mut Flow, rows: &[(&str, String)], label_width: f32)
         }
         flow.y = y - BODY.size + 3.0;
     }
+}
+
+/// The document's title under the letterhead, and a muted line under it.
+pub(crate) fn title(flow: &mut Flow, title: &str, subtitle: &str) {
+    let style = Style::new(16.0, Weight::Bold, INK);
+    flow.y += style.size;
+    flow.text(LEFT, flow.y, style, title);
+    flow.y += 6.0;
+    flow.paragraph(
+        LEFT,
+        CONTENT_WIDTH,
+        Style::new(9.0, Weight::Regular, MUTED),
+        subtitle,
+    );
+    flow.y += 14.0;
+}
+
+/// Captioned values in a shaded frame marked by an accent bar on its left,
+/// `width` wide from the left margin: what a reader copies into a form.
+pub(crate) fn framed(flow: &mut Flow, entries: &[(&str, String, Style)], width: f32) {
+    let caption = Style::new(7.5, Weight::Regular, MUTED);
+    let padding = 14.0;
+    let top = flow.y;
+    let mut y = top + padding;
+    let mut body = Vec::new();
+    for (text, value, style) in entries {
+        y += caption.size;
+        body.push((y, caption, (*text).to_owned()));
+        for line in wrap(value, *style, width - 2.0 * padding) {
+            y += style.leading();
+            body.push((y, *style, line));
+        }
+        y += 10.0;
+    }
+    let height = y - top + padding - 10.0;
+    flow.fill(LEFT, top, width, height, SHADE);
+    flow.push(Op::Frame {
+        x: LEFT,
+        y: top,
+        w: width,
+        h: height,
+        width: 0.8,
+        color: RULE,
+    });
+    flow.push(Op::Line {
+        x1: LEFT,
+        y1: top,
+        x2: LEFT,
+        y2: top + height,
+        width: 3.0,
+        color: ACCENT,
+    });
+    for (baseline, style, text) in body {
+        flow.text(LEFT + padding, baseline, style, text);
+    }
+    flow.y = top + height + 22.0;
+}
+
+/// The RF reference in large type, to quote with the payment, and why.
+pub(crate) fn rf_reference(flow: &mut Flow, reference: &RfReference, how: &str) {
+    flow.heading("Référence à rappeler avec votre paiement", 60.0);
+    let style = Style::new(16.0, Weight::Bold, INK);
+    flow.y += style.size + 4.0;
+    flow.text(LEFT, flow.y, style, reference.grouped());
+    flow.text_right(
+        RIGHT,
+        flow.y,
+        SMALL,
+        "Référence de créancier structurée (ISO 11649)",
+    );
+    flow.y += 10.0;
+    flow.paragraph(LEFT, CONTENT_WIDTH, BODY, how);
 }

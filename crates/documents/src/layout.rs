@@ -84,6 +84,14 @@ pub(crate) enum Op {
         width: f32,
         color: Rgb,
     },
+    /// A PNG drawn in the `w` × `h` box whose top-left corner is (`x`, `y`).
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        png: std::sync::Arc<Vec<u8>>,
+    },
 }
 
 pub(crate) type Page = Vec<Op>;

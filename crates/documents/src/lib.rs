@@ -1,6 +1,8 @@
 //! PDF documents rendered from domain values: the statement of what is owed
-//! (*décompte*), the creditor's bank details (RIB) and the certificate that a
-//! debt is settled (*attestation de solde*).
+//! (*décompte*), the creditor's bank details (RIB), the certificate that a
+//! debt is settled (*attestation de solde*), and the payment documents: how
+//! to pay by transfer (with its EPC QR code) or cheque, the SEPA direct-debit
+//! mandate, the receipt of a payment.
 //!
 //! Each document is an input struct of borrowed values and one function that
 //! returns the PDF's bytes. Layout is French and A4: amounts as
@@ -19,20 +21,29 @@ mod attestation;
 mod blocks;
 mod fonts;
 mod layout;
+mod mandate;
+pub mod qr;
+mod receipt;
 #[cfg(feature = "records")]
 pub mod records;
 mod render;
 mod rib;
 mod statement;
+mod transfer;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use claimdesk_domain::Money;
-use claimdesk_domain::ident::{Bic, Iban, RfReference};
+use claimdesk_domain::ident::{Bic, CreditorId, Iban, MandateReference, RfReference};
+use claimdesk_domain::payment::PaymentMethod;
 use claimdesk_domain::statement::Statement;
 
 pub use attestation::attestation_pdf;
+pub use mandate::{mandate_authorisation, mandate_pdf};
+pub use qr::{QrError, epc_qr_png, epc_qr_svg};
+pub use receipt::{method_label, receipt_pdf};
 pub use rib::rib_pdf;
 pub use statement::{PROVISIONAL_BANNER, statement_pdf};
+pub use transfer::{cheque_pdf, transfer_pdf};
 
 /// The servicing entity whose documents these are, printed at the top of
 /// every first page and, for its legal line, in every footer.
@@ -107,6 +118,80 @@ pub struct AttestationDocument<'a> {
     pub place: &'a str,
 }
 
+/// How to pay a dossier by SEPA credit transfer: the account, the amount,
+/// the reference to quote, and the EPC QR code that prefills all of it.
+#[derive(Debug, Clone, Copy)]
+pub struct TransferDocument<'a> {
+    pub letterhead: &'a Letterhead,
+    pub holder: &'a str,
+    pub iban: &'a Iban,
+    pub bic: &'a Bic,
+    pub bank_name: &'a str,
+    pub amount: Money,
+    pub rf_reference: &'a RfReference,
+    pub dossier_reference: &'a str,
+    /// The EPC069-12 payload of these same details
+    /// (`claimdesk_domain::epc_qr::EpcTransfer::payload`).
+    pub epc_payload: &'a str,
+    pub produced_on: NaiveDate,
+}
+
+/// How to pay a dossier by cheque.
+#[derive(Debug, Clone, Copy)]
+pub struct ChequeDocument<'a> {
+    pub letterhead: &'a Letterhead,
+    /// Whom the cheque is made out to.
+    pub payee: &'a str,
+    /// Where to post it, line by line.
+    pub address: &'a [String],
+    pub amount: Money,
+    /// Written on the back of the cheque.
+    pub rf_reference: &'a RfReference,
+    pub dossier_reference: &'a str,
+    pub produced_on: NaiveDate,
+}
+
+/// A SEPA direct-debit mandate (*mandat de prélèvement SEPA*), recurrent,
+/// signed electronically by the debtor in the app.
+#[derive(Debug, Clone, Copy)]
+pub struct MandateDocument<'a> {
+    pub letterhead: &'a Letterhead,
+    /// Unique mandate reference (UMR).
+    pub reference: &'a MandateReference,
+    /// The creditor's SEPA identifier (ICS).
+    pub creditor_identifier: &'a CreditorId,
+    pub creditor_name: &'a str,
+    pub creditor_address: &'a [String],
+    /// The account holder, as the debtor typed it.
+    pub holder: &'a str,
+    /// In full: the mandate is the debtor's own document.
+    pub iban: &'a Iban,
+    pub bic: Option<&'a Bic>,
+    /// Day of the month of each collection, 1 to 28.
+    pub day: u8,
+    /// Collected each month.
+    pub amount: Money,
+    pub dossier_reference: &'a str,
+    pub signed_at: DateTime<Utc>,
+}
+
+/// The receipt of a payment received on a dossier (*reçu de paiement*).
+#[derive(Debug, Clone, Copy)]
+pub struct ReceiptDocument<'a> {
+    pub letterhead: &'a Letterhead,
+    pub dossier_reference: &'a str,
+    /// The debtor company the payment was made for.
+    pub payer: &'a Party,
+    pub payment_id: i64,
+    pub method: PaymentMethod,
+    pub amount: Money,
+    pub received_on: NaiveDate,
+    pub rf_reference: &'a RfReference,
+    /// What the dossier still has due once the payment is counted.
+    pub remaining_balance: Money,
+    pub produced_on: NaiveDate,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     /// An attestation de solde certifies a zero balance, nothing else.
@@ -121,4 +206,9 @@ pub enum DocumentError {
     /// An IBAN, BIC or RF reference that does not validate.
     #[error("invalid identifier: {0}")]
     Identifier(String),
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// A field the document cannot print as given.
+    #[error("{0}")]
+    Invalid(String),
 }

@@ -3,7 +3,8 @@
 
 use krilla::Document;
 use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
@@ -101,6 +102,17 @@ pub(crate) fn pdf(pages: &[Page], properties: &Properties) -> Result<Vec<u8>, Do
                     if let Some(path) = builder.finish() {
                         stroke(&mut surface, &path, *width, *color);
                     }
+                }
+                Op::Image { x, y, w, h, png } => {
+                    // Not interpolated: a QR code's modules must stay sharp
+                    // squares at any zoom or print resolution.
+                    let image =
+                        Image::from_png(png.clone().into(), false).map_err(DocumentError::Pdf)?;
+                    let size = Size::from_wh(*w, *h)
+                        .ok_or_else(|| DocumentError::Pdf(format!("image size {w} × {h}")))?;
+                    surface.push_transform(&Transform::from_translate(*x, *y));
+                    surface.draw_image(image, size);
+                    surface.pop();
                 }
             }
         }

@@ -3,103 +3,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use claimdesk_documents::{
     AttestationDocument, DocumentError, Letterhead, Party, RibDocument, StatementDocument,
     attestation_pdf, rib_pdf, statement_pdf,
 };
 use claimdesk_domain::ident::{Bic, Iban, RfReference};
 use claimdesk_domain::statement::Statement;
+use common::tools::*;
 use common::*;
-
-fn tool(name: &str) -> Command {
-    let probe = Command::new(name).arg("-v").output();
-    assert!(
-        probe.is_ok(),
-        "`{name}` is not installed: `make deps` installs qpdf and poppler-utils (pdftotext)"
-    );
-    Command::new(name)
-}
-
-fn write(dir: &Path, name: &str, pdf: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, pdf).unwrap();
-    path
-}
-
-/// Writes the PDF, checks its structure and returns its path and text.
-fn checked(dir: &Path, name: &str, pdf: &[u8]) -> (PathBuf, String) {
-    let path = write(dir, name, pdf);
-    check(&path);
-    let text = text(&path);
-    (path, text)
-}
-
-fn assert_contains_all(text: &str, expected: &[&str]) {
-    for expected in expected {
-        assert_contains(text, expected);
-    }
-}
-
-/// `qpdf --check` must pass without warnings (exit 0).
-fn check(path: &Path) {
-    let output = tool("qpdf").arg("--check").arg(path).output().unwrap();
-    assert!(
-        output.status.success(),
-        "qpdf --check {} failed ({:?}):\n{}{}",
-        path.display(),
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn pages(path: &Path) -> usize {
-    let output = tool("qpdf")
-        .arg("--show-npages")
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-fn text(path: &Path) -> String {
-    let output = tool("pdftotext")
-        .arg("-layout")
-        .arg(path)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// Whether `expected` is in `text`, whitespace runs counting as one space:
-/// sentences wrap, and pdftotext pads columns with spaces.
-fn assert_contains(text: &str, expected: &str) {
-    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        flat(text).contains(&flat(expected)),
-        "{expected:?} not found in:\n{text}"
-    );
-}
-
-/// pdftotext prints both the narrow no-break space between thousands and
-/// the no-break space before "€" (and "%") as plain spaces.
-fn printed(amount: claimdesk_domain::Money) -> String {
-    amount.to_french().replace(['\u{202f}', '\u{a0}'], " ")
-}
 
 fn dossier_rf() -> RfReference {
     RfReference::for_dossier("CD-2024-000123").unwrap()

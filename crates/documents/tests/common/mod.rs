@@ -2,6 +2,8 @@
 //! statements are computed by the domain's engine.
 #![allow(dead_code)]
 
+pub mod tools;
+
 use chrono::NaiveDate;
 use claimdesk_documents::{Letterhead, Party, StatementDocument};
 use claimdesk_domain::Money;
