@@ -492,6 +492,7 @@ mod tests {
                 dossiers: 1,
                 installments: 1,
                 documents: 2,
+                payments: 0,
             },
             duration: std::time::Duration::from_millis(1234),
             synced_at: Utc::now(),

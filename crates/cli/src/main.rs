@@ -2,6 +2,7 @@
 //! to [`claimdesk_client::Claimdesk`] and a rendering of its answer.
 
 mod export;
+mod pay;
 mod render;
 mod upload;
 
@@ -164,6 +165,93 @@ enum Command {
         id: i64,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+    },
+    /// What is due on a dossier: the plan's schedule, overdue, balance, pending.
+    Due {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pay a dossier. A card payment prints the payment page's address; a
+    /// transfer prints what to pay and where. Offline, a transfer, cheque or
+    /// debit order waits in the outbox and is sent once.
+    Pay {
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// In euros, e.g. 120.50.
+        #[arg(long, value_parser = pay::parse_money)]
+        amount: claimdesk_domain::money::Money,
+        /// card, transfer, debit or cheque.
+        #[arg(long, value_parser = pay::parse_method)]
+        method: claimdesk_api::payments::PaymentMethod,
+        /// An instalment number to pay first; repeat for several.
+        #[arg(long = "installment", value_name = "N")]
+        installments: Vec<u32>,
+        /// Transfer: write the EPC QR code, for a banking app, to this PNG.
+        #[arg(long, value_name = "FILE.png")]
+        qr: Option<PathBuf>,
+        /// Transfer: write the instructions as a PDF to this file.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set up a SEPA direct-debit mandate on a dossier; prints its UMR.
+    Mandate {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long)]
+        iban: String,
+        /// The account holder's name.
+        #[arg(long)]
+        holder: String,
+        /// Day of the month it is collected, 1 to 28.
+        #[arg(long, value_name = "N")]
+        day: u8,
+        /// Collected each month [default: the next instalment, else the balance].
+        #[arg(long, value_parser = pay::parse_money)]
+        amount: Option<claimdesk_domain::money::Money>,
+        #[arg(long)]
+        bic: Option<String>,
+        /// Your password, read from standard input: asked again to replace
+        /// an active mandate's bank details.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Write the mandate as a PDF to this file.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a dividend (répartition) paid on a claim.
+    Dividend {
+        #[arg(value_name = "CLAIM")]
+        claim: i64,
+        #[arg(long, value_parser = pay::parse_money)]
+        amount: claimdesk_domain::money::Money,
+        /// The day of the transfer, YYYY-MM-DD.
+        #[arg(long)]
+        date: NaiveDate,
+        /// The transfer's reference, as on the bank statement.
+        #[arg(long)]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A dossier's payments, newest first.
+    Payments {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a payment's receipt as a PDF.
+    Receipt {
+        #[arg(value_name = "PAYMENT_ID")]
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
     },
 }
 
@@ -400,6 +488,85 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Download { id, ref out } => {
             check_server(&cli, &desk)?;
             upload::download(&mut desk, id, out).await?;
+        }
+        Command::Due {
+            ref reference,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            pay::due(&desk, reference, json).await?;
+        }
+        Command::Pay {
+            ref reference,
+            amount,
+            method,
+            ref installments,
+            ref qr,
+            ref pdf,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            let args = pay::PayArgs {
+                reference,
+                amount,
+                method,
+                installments: installments.clone(),
+                qr: qr.as_deref(),
+                pdf: pdf.as_deref(),
+                json,
+            };
+            pay::pay(&mut desk, args).await?;
+        }
+        Command::Mandate {
+            ref reference,
+            ref iban,
+            ref holder,
+            day,
+            amount,
+            ref bic,
+            password_stdin,
+            ref pdf,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            let password = if password_stdin {
+                Some(read_password(true, "")?)
+            } else {
+                None
+            };
+            let args = pay::MandateArgs {
+                reference,
+                iban: iban.clone(),
+                holder: holder.clone(),
+                day,
+                amount,
+                bic: bic.clone(),
+                password,
+                pdf: pdf.as_deref(),
+                json,
+            };
+            pay::mandate(&mut desk, args).await?;
+        }
+        Command::Dividend {
+            claim,
+            amount,
+            date,
+            ref reference,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            pay::dividend(&mut desk, claim, amount, date, reference.clone(), json).await?;
+        }
+        Command::Payments {
+            ref reference,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            pay::payments(&desk, reference, json).await?;
+        }
+        Command::Receipt { id, ref output } => {
+            check_server(&cli, &desk)?;
+            pay::receipt(&mut desk, id, output).await?;
         }
         Command::Logout => {
             check_server(&cli, &desk)?;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use claimdesk_api::auth::{Role, User};
-use claimdesk_api::records::{Claim, DossierDetail, InstallmentStatus};
+use claimdesk_api::records::{Claim, DossierDetail, Installment, InstallmentStatus};
 use claimdesk_client::{
     ClaimWithProcedure, DocumentFile, Origin, ProcedureSummary, RibAnswer, Shown, StatementAnswer,
     Status, SyncReport,
@@ -81,6 +81,26 @@ pub fn table(header: &[&str], right_aligned: &[usize]) -> Table {
         }
     }
     table
+}
+
+/// A plan's instalments, in order.
+pub fn schedule(installments: &[Installment]) -> Table {
+    let mut t = table(&["n°", "due on", "amount", "paid", "status"], &[0, 2, 3]);
+    for i in installments {
+        t.add_row(vec![
+            i.number.to_string(),
+            french_date(i.due_date),
+            i.amount.to_french(),
+            i.paid.to_french(),
+            match i.status {
+                InstallmentStatus::Unpaid => "unpaid",
+                InstallmentStatus::PartlyPaid => "partly paid",
+                InstallmentStatus::Paid => "paid",
+            }
+            .to_owned(),
+        ]);
+    }
+    t
 }
 
 pub fn procedures(list: &[ProcedureSummary]) -> String {
@@ -222,22 +242,10 @@ fn dossier(detail: &DossierDetail) -> String {
         );
     }
     if !detail.installments.is_empty() {
-        let mut t = table(&["n°", "due on", "amount", "paid", "status"], &[0, 2, 3]);
-        for i in &detail.installments {
-            t.add_row(vec![
-                i.number.to_string(),
-                french_date(i.due_date),
-                i.amount.to_french(),
-                i.paid.to_french(),
-                match i.status {
-                    InstallmentStatus::Unpaid => "unpaid",
-                    InstallmentStatus::PartlyPaid => "partly paid",
-                    InstallmentStatus::Paid => "paid",
-                }
-                .to_owned(),
-            ]);
-        }
-        out.push_str(&format!("\nplan schedule\n{t}\n"));
+        out.push_str(&format!(
+            "\nplan schedule\n{}\n",
+            schedule(&detail.installments)
+        ));
     }
     if !detail.claims.is_empty() {
         out.push_str(&format!("\nclaims\n{}\n", claims(&detail.claims)));
@@ -465,6 +473,7 @@ mod tests {
                 dossiers: 9,
                 installments: 40,
                 documents: 12,
+                payments: 0,
             },
             duration: std::time::Duration::from_millis(812),
             synced_at: Utc::now(),

@@ -28,6 +28,11 @@ pub enum ClientCode {
     Io,
     /// The local store holds no such record.
     NotFound,
+    /// Only possible online (a card payment), and the server is out of reach.
+    NeedsNetwork,
+    /// Refused before any network call, by the product's rules (an amount
+    /// above the balance, cash).
+    Invalid,
 }
 
 impl ClientCode {
@@ -44,6 +49,8 @@ impl ClientCode {
             ClientCode::Store => "store",
             ClientCode::Io => "io",
             ClientCode::NotFound => "not_found",
+            ClientCode::NeedsNetwork => "needs_network",
+            ClientCode::Invalid => "invalid",
         }
     }
 }
@@ -115,6 +122,10 @@ pub enum ClientError {
     },
     #[error("{0}")]
     NotFound(String),
+    #[error("{what} needs the network, and the server {server} cannot be reached")]
+    NeedsNetwork { what: String, server: String },
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl ClientError {
@@ -132,6 +143,8 @@ impl ClientError {
             ClientError::Store(_) => Code::Client(ClientCode::Store),
             ClientError::Io { .. } => Code::Client(ClientCode::Io),
             ClientError::NotFound(_) => Code::Client(ClientCode::NotFound),
+            ClientError::NeedsNetwork { .. } => Code::Client(ClientCode::NeedsNetwork),
+            ClientError::Invalid(_) => Code::Client(ClientCode::Invalid),
         }
     }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use claimdesk_api::auth::{ActivateRequest, LoginRequest, Session, User};
+use claimdesk_api::payments::IDEMPOTENCY_KEY_HEADER;
 use claimdesk_api::records::{ClaimPage, Dossier, DossierDetail, Installment, Procedure};
 use claimdesk_api::sync::SyncPage;
 use claimdesk_api::{ErrorBody, ErrorCode, routes};
@@ -218,6 +219,57 @@ impl ApiClient {
             .await
     }
 
+    /// A POST that creates (a payment, a mandate, a dividend) under an
+    /// `Idempotency-Key`. With the key, repeating it is always harmless: the
+    /// server answers a replay with its first response. So it is tried again,
+    /// with backoff, after any transient failure, the server's
+    /// `request_in_progress` included.
+    pub async fn post_idempotent<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+        body: &B,
+    ) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let request = self
+                .request(Method::POST, path)
+                .header(IDEMPOTENCY_KEY_HEADER, key)
+                .json(body);
+            let outcome = match self.execute(request).await {
+                Ok(response) => response.bytes().await.map_err(|e| ClientError::Network {
+                    detail: root_cause(&e),
+                }),
+                Err(e) => Err(e),
+            };
+            let e = match outcome {
+                Ok(bytes) => {
+                    return serde_json::from_slice(&bytes).map_err(|e| {
+                        ClientError::Protocol(format!(
+                            "{path}: the answer does not fit the contract: {e}"
+                        ))
+                    });
+                }
+                Err(e) => e,
+            };
+            let retry_after = match &e {
+                ClientError::Api { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            let may_mend = is_in_progress(&e) || !e.is_permanent();
+            if !may_mend
+                || tries >= self.retry.max_tries
+                || retry_after.is_some_and(|d| d > MAX_HONOURED_RETRY_AFTER)
+            {
+                return Err(e);
+            }
+            let delay = self.retry.delay(tries + 1, retry_after);
+            tracing::debug!(%path, tries, ?delay, code = %e.code(), "retrying with the same key");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
     /// A GET of any JSON resource, for callers that need a route not wrapped above.
     pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
         self.send::<(), T>(Method::GET, path, query, None).await
@@ -384,6 +436,18 @@ impl ApiClient {
             }
         }
     }
+}
+
+/// The server still works on an earlier request with the same key: the same
+/// request again, later, gets its answer.
+pub(crate) fn is_in_progress(e: &ClientError) -> bool {
+    matches!(
+        e,
+        ClientError::Api {
+            code: ErrorCode::RequestInProgress,
+            ..
+        }
+    )
 }
 
 /// A request that may have reached the server is sent again only if doing it

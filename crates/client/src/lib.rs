@@ -12,6 +12,7 @@ pub mod error;
 pub mod home;
 pub mod http;
 pub mod outbox;
+pub mod payments;
 pub mod photos;
 pub mod search;
 pub mod store;
@@ -21,6 +22,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use claimdesk_api::auth::{ActivateRequest, Session, User};
+use claimdesk_api::payments::{
+    Dividend, Due, Mandate, NewDividend, NewMandate, NewPayment, Payment, PaymentMethod,
+};
 use claimdesk_api::records::{Claim, Dossier, DossierDetail, Procedure};
 use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
 use claimdesk_domain::statement::Statement;
@@ -33,8 +37,10 @@ pub use error::{ClientCode, ClientError, Code, Result};
 pub use home::{Home, Profile, SessionFacts};
 pub use http::{ApiClient, RetryPolicy};
 pub use outbox::{
-    Downloaded, OutboxError, OutboxItem, OutboxState, SendReport, SentItem, UploadProgress,
+    Downloaded, OrderRequest, OrderResult, OutboxError, OutboxItem, OutboxKind, OutboxState,
+    SendReport, SentItem, UploadProgress,
 };
+pub use payments::OrderOutcome;
 pub use search::{SearchHit, SearchHitKind};
 pub use store::{Applied, Counts, ProcedureSummary, Store};
 pub use sync::{SyncProgress, SyncReport};
@@ -680,8 +686,213 @@ impl Claimdesk {
         Ok(outbox::download::copy_for_viewer(cached, &dir).await?.path)
     }
 
+    /// A dossier's payments, newest first, as synced (and as ordered from
+    /// here since): offline too.
+    pub async fn payments(&self, reference: &str) -> Result<Vec<Payment>> {
+        let store = self.synced_store().await?;
+        if store.dossier(reference).await?.is_none() {
+            return Err(ClientError::NotFound(format!(
+                "no dossier {reference} in the local store"
+            )));
+        }
+        store.payments_of(reference).await
+    }
+
+    /// What is due on a dossier today, computed from the store: offline too.
+    pub async fn due(&self, reference: &str) -> Result<Due> {
+        let store = self.synced_store().await?;
+        payments::due(store, reference, Local::now().date_naive()).await
+    }
+
+    /// Orders a payment, checked first by the product's rules (cash refused,
+    /// amount positive and at most the balance, instalments of the schedule).
+    /// A card payment needs the server at once and is never queued: offline,
+    /// [`ClientError::NeedsNetwork`]. A transfer, cheque or direct debit is
+    /// recorded in the outbox with its idempotency key before any network
+    /// call, then sent when the server can be reached, else queued.
+    pub async fn order_payment(&mut self, order: NewPayment) -> Result<OrderOutcome<Payment>> {
+        payments::check_payment(self.synced_store().await?, &order).await?;
+        let api = self.reachable_api().await?;
+        if order.method == PaymentMethod::Card {
+            let api = api.ok_or_else(|| self.needs_network("a card payment"))?;
+            // Not queued, but still keyed: a try cut mid-way is repeated
+            // under the same key and cannot open a second payment.
+            let key = uuid::Uuid::new_v4().to_string();
+            let payment: Payment = api
+                .post_idempotent(claimdesk_api::routes::PAYMENTS, &key, &order)
+                .await
+                .map_err(|e| {
+                    if e.is_unreachable() {
+                        self.needs_network("a card payment")
+                    } else {
+                        e
+                    }
+                })?;
+            payments::keep(self.store()?, &payment).await?;
+            return Ok(OrderOutcome::Sent {
+                result: payment,
+                item_id: None,
+            });
+        }
+        let store = self.store()?;
+        let target = AttachTo::Dossier {
+            reference: order.dossier_reference.clone(),
+        };
+        let request = OrderRequest::PaymentOrder { payment: order };
+        let id = outbox::orders::record(store, &request, &target).await?;
+        let outcome = payments::send_now(api.as_ref(), store, id, None).await?;
+        narrow(outcome, |r| match r {
+            OrderResult::Payment(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    /// Records a dividend paid on a claim, exactly once: in the outbox with
+    /// its key first, then sent when the server can be reached.
+    pub async fn record_dividend(
+        &mut self,
+        claim_id: i64,
+        dividend: NewDividend,
+    ) -> Result<OrderOutcome<Dividend>> {
+        let today = Local::now().date_naive();
+        let claim =
+            payments::check_dividend(self.synced_store().await?, claim_id, &dividend, today)
+                .await?;
+        let api = self.reachable_api().await?;
+        let store = self.store()?;
+        let target = AttachTo::Procedure {
+            id: claim.procedure_id,
+        };
+        let request = OrderRequest::Dividend { claim_id, dividend };
+        let id = outbox::orders::record(store, &request, &target).await?;
+        let outcome = payments::send_now(api.as_ref(), store, id, None).await?;
+        narrow(outcome, |r| match r {
+            OrderResult::Dividend(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    /// Sets up a SEPA direct-debit mandate. It needs the server (offline,
+    /// [`ClientError::NeedsNetwork`]); it goes through the outbox under its
+    /// key all the same, so a cut mid-way cannot make two. The password,
+    /// asked to replace an active mandate's bank details, goes with this one
+    /// request and is never written down.
+    pub async fn create_mandate(
+        &mut self,
+        reference: &str,
+        mut mandate: NewMandate,
+    ) -> Result<OrderOutcome<Mandate>> {
+        payments::check_mandate(self.synced_store().await?, reference, &mandate).await?;
+        let api = self
+            .reachable_api()
+            .await?
+            .ok_or_else(|| self.needs_network("a direct-debit mandate"))?;
+        let password = mandate.password.take();
+        let store = self.store()?;
+        let target = AttachTo::Dossier {
+            reference: reference.to_owned(),
+        };
+        let request = OrderRequest::Mandate {
+            dossier_reference: reference.to_owned(),
+            mandate,
+        };
+        let id = outbox::orders::record(store, &request, &target).await?;
+        let outcome = payments::send_now(Some(&api), store, id, password.as_deref()).await?;
+        narrow(outcome, |r| match r {
+            OrderResult::Mandate(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    /// A signed mandate as a PDF, from the server.
+    pub async fn mandate_pdf(&mut self, mandate_id: i64) -> Result<DocumentFile> {
+        let bytes = self
+            .online_bytes(&claimdesk_api::routes::path(
+                claimdesk_api::routes::MANDATE_PDF,
+                mandate_id,
+            ))
+            .await?;
+        Ok(server_file(format!("mandat-{mandate_id}.pdf"), bytes))
+    }
+
+    /// A payment's receipt as a PDF, from the server.
+    pub async fn payment_receipt(&mut self, payment_id: i64) -> Result<DocumentFile> {
+        let bytes = self
+            .online_bytes(&claimdesk_api::routes::path(
+                claimdesk_api::routes::PAYMENT_RECEIPT,
+                payment_id,
+            ))
+            .await?;
+        Ok(server_file(format!("recu-{payment_id}.pdf"), bytes))
+    }
+
+    /// A transfer's instructions (holder, IBAN, BIC, amount, RF reference,
+    /// QR code) as a PDF, from the server.
+    pub async fn transfer_instructions_pdf(&mut self, payment_id: i64) -> Result<DocumentFile> {
+        let bytes = self
+            .online_bytes(&claimdesk_api::routes::path(
+                claimdesk_api::routes::PAYMENT_INSTRUCTIONS,
+                payment_id,
+            ))
+            .await?;
+        Ok(server_file(format!("virement-{payment_id}.pdf"), bytes))
+    }
+
+    /// A transfer's EPC QR code (EPC069-12) as a PNG, from the server.
+    pub async fn transfer_qr_png(&mut self, payment_id: i64) -> Result<Vec<u8>> {
+        self.online_bytes(&claimdesk_api::routes::path(
+            claimdesk_api::routes::PAYMENT_QR,
+            payment_id,
+        ))
+        .await
+    }
+
+    async fn online_bytes(&mut self, path: &str) -> Result<Vec<u8>> {
+        let api = self
+            .reachable_api()
+            .await?
+            .ok_or_else(|| self.offline_error())?;
+        api.get_bytes(path, &[]).await
+    }
+
+    fn needs_network(&self, what: &str) -> ClientError {
+        ClientError::NeedsNetwork {
+            what: what.to_owned(),
+            server: self.server().unwrap_or(DEFAULT_SERVER).to_owned(),
+        }
+    }
+
     fn api(&self, server: &str) -> Result<ApiClient> {
         Ok(ApiClient::new(server)?.with_retry(self.retry))
+    }
+}
+
+fn server_file(filename: String, bytes: Vec<u8>) -> DocumentFile {
+    DocumentFile {
+        filename,
+        bytes,
+        origin: Origin::Server,
+        produced_at: Utc::now(),
+    }
+}
+
+/// An order's outcome with the kind of record it makes; another kind from
+/// the server breaks the contract.
+fn narrow<T>(
+    outcome: OrderOutcome<OrderResult>,
+    pick: fn(OrderResult) -> Option<T>,
+) -> Result<OrderOutcome<T>> {
+    match outcome {
+        OrderOutcome::Sent { result, item_id } => {
+            let id = result.id();
+            match pick(result) {
+                Some(result) => Ok(OrderOutcome::Sent { result, item_id }),
+                None => Err(ClientError::Protocol(format!(
+                    "the order was answered with another kind of record (id {id})"
+                ))),
+            }
+        }
+        OrderOutcome::Queued { item } => Ok(OrderOutcome::Queued { item }),
     }
 }
 
@@ -719,5 +930,8 @@ mod tests {
         assert_send(&desk.cancel_outbox_item(1));
         assert_send(&desk.document_file(1));
         assert_send(&desk.download_document(1, std::path::Path::new("/nowhere")));
+        assert_send(&desk.due("r"));
+        assert_send(&desk.payments("r"));
+        assert_send(&desk.transfer_qr_png(1));
     }
 }

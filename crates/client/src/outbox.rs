@@ -8,6 +8,7 @@
 //! recorded key, so a replay after a cut or a crash answers the same document.
 
 pub mod download;
+pub mod orders;
 mod tus;
 
 use std::io::{Read, Write};
@@ -26,6 +27,7 @@ use crate::photos;
 use crate::store::Store;
 
 pub use download::{Downloaded, sanitize_file_name};
+pub use orders::{OrderRequest, OrderResult, OutboxKind};
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -113,6 +115,13 @@ pub struct OutboxItem {
     pub created_at: DateTime<Utc>,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub document_id: Option<i64>,
+    /// What the item delivers. For an order, the file fields hold a label
+    /// (`file_name`), an empty path and hash, and a size of zero.
+    pub kind: OutboxKind,
+    /// An order's request, as it is sent (never with a password).
+    pub order: Option<OrderRequest>,
+    /// What the server made of an order, once done.
+    pub result: Option<OrderResult>,
 }
 
 impl OutboxItem {
@@ -120,6 +129,9 @@ impl OutboxItem {
     pub fn percent(&self) -> u8 {
         if self.state == OutboxState::Done {
             return 100;
+        }
+        if self.kind != OutboxKind::Document {
+            return 0;
         }
         if self.size == 0 {
             return 0;
@@ -146,9 +158,12 @@ pub struct UploadProgress {
 pub struct SentItem {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub item_id: i64,
+    /// The document made; for an order, the id of what it created (payment,
+    /// mandate, dividend).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub document_id: i64,
     pub file_name: String,
+    pub kind: OutboxKind,
 }
 
 /// What one pass over the outbox did.
@@ -333,7 +348,8 @@ fn invalid_input(message: &str) -> ClientError {
 }
 
 const COLUMNS: &str = "id, key, attach_to, category, note, file_name, local_path, size, sha256, \
-     state, upload_url, \"offset\", error_code, error_message, attempts, created_at, document_id";
+     state, upload_url, \"offset\", error_code, error_message, attempts, created_at, document_id, \
+     kind, request, result";
 
 fn item_of(row: &SqliteRow) -> Result<OutboxItem> {
     let attach: String = row.try_get("attach_to")?;
@@ -342,6 +358,8 @@ fn item_of(row: &SqliteRow) -> Result<OutboxItem> {
     let code: Option<String> = row.try_get("error_code")?;
     let message: Option<String> = row.try_get("error_message")?;
     let local_path: String = row.try_get("local_path")?;
+    let request: Option<String> = row.try_get("request")?;
+    let result: Option<String> = row.try_get("result")?;
     Ok(OutboxItem {
         id: row.try_get("id")?,
         key: row.try_get("key")?,
@@ -366,6 +384,9 @@ fn item_of(row: &SqliteRow) -> Result<OutboxItem> {
             .map_err(|e| ClientError::Store(format!("outbox date: {e}")))?
             .with_timezone(&Utc),
         document_id: row.try_get("document_id")?,
+        kind: OutboxKind::parse(&row.try_get::<String, _>("kind")?)?,
+        order: request.as_deref().map(orders::parse_request).transpose()?,
+        result: result.as_deref().map(orders::parse_result).transpose()?,
     })
 }
 
@@ -504,6 +525,13 @@ pub(crate) async fn cancel(store: &Store, api: Option<&ApiClient>, id: i64) -> R
             current.state.as_str()
         )));
     }
+    if current.kind != OutboxKind::Document && current.state == OutboxState::Creating {
+        // Sent without an answer yet: the server may have made it already,
+        // and only sending it again under its key tells.
+        return Err(invalid_input(&format!(
+            "item {id} may have reached the server: send the outbox to learn its outcome"
+        )));
+    }
     if let (Some(api), Some(url)) = (api, current.upload_url.as_deref())
         && let Err(e) = tus::terminate(api, url).await
     {
@@ -512,6 +540,54 @@ pub(crate) async fn cancel(store: &Store, api: Option<&ApiClient>, id: i64) -> R
     set_state(store, id, OutboxState::Cancelled).await?;
     remove_copy(&current.local_path);
     item(store, id).await
+}
+
+/// Where a failed delivery leaves its item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Settled {
+    /// Waiting, and the session must be opened again before any other send.
+    NeedsLogin,
+    /// Waiting: the server is out of reach.
+    Offline,
+    /// Waiting for the next pass, the reason shown.
+    Waiting,
+    /// Refused for good, with the server's reason.
+    Failed,
+}
+
+/// Records why an item's delivery failed and whether it waits or failed.
+pub(crate) async fn settle(store: &Store, id: i64, e: &ClientError) -> Result<Settled> {
+    let settled = if e.needs_login() {
+        Settled::NeedsLogin
+    } else if e.is_unreachable() {
+        Settled::Offline
+    } else if !e.is_permanent()
+        || matches!(e, ClientError::Io { .. })
+        || crate::http::is_in_progress(e)
+    {
+        // A server in trouble, a local copy unreadable right now, or the same
+        // key still being processed: another pass can mend it.
+        Settled::Waiting
+    } else {
+        Settled::Failed
+    };
+    let state = if settled == Settled::Failed {
+        tracing::info!(item = id, code = %e.code(), "item refused");
+        OutboxState::Failed
+    } else {
+        OutboxState::Pending
+    };
+    set_error(store, id, e, state).await?;
+    Ok(settled)
+}
+
+/// Counts a try of an item, before it is made.
+pub(crate) async fn count_attempt(store: &Store, id: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?")
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
 }
 
 /// Sends every waiting item, oldest first. Out of reach of the server, stops
@@ -526,40 +602,36 @@ pub(crate) async fn send(
     for item in items(store).await? {
         if !item.state.is_waiting() {
             // A crash between "done" and the removal of the copy leaves it behind.
-            if matches!(item.state, OutboxState::Done | OutboxState::Cancelled) {
+            if matches!(item.state, OutboxState::Done | OutboxState::Cancelled)
+                && item.kind == OutboxKind::Document
+            {
                 remove_copy(&item.local_path);
             }
             continue;
         }
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?")
-            .bind(item.id)
-            .execute(store.pool())
-            .await?;
-        match tus::deliver(api, store, retry, item.clone(), progress).await {
+        count_attempt(store, item.id).await?;
+        let delivered = match item.kind {
+            OutboxKind::Document => tus::deliver(api, store, retry, item.clone(), progress).await,
+            _ => orders::deliver(api, store, &item, None)
+                .await
+                .map(|result| result.id()),
+        };
+        match delivered {
             Ok(document_id) => report.sent.push(SentItem {
                 item_id: item.id,
                 document_id,
                 file_name: item.file_name.clone(),
+                kind: item.kind,
             }),
-            Err(e) if e.needs_login() => {
-                set_error(store, item.id, &e, OutboxState::Pending).await?;
-                return Err(e);
-            }
-            Err(e) if e.is_unreachable() => {
-                set_error(store, item.id, &e, OutboxState::Pending).await?;
-                report.offline = true;
-                break;
-            }
-            Err(e) if !e.is_permanent() || matches!(e, ClientError::Io { .. }) => {
-                // A server in trouble or a local copy unreadable right now: the
-                // item waits for the next pass with the reason shown.
-                set_error(store, item.id, &e, OutboxState::Pending).await?;
-            }
-            Err(e) => {
-                tracing::info!(item = item.id, code = %e.code(), "document refused");
-                set_error(store, item.id, &e, OutboxState::Failed).await?;
-                report.failed.push(item.id);
-            }
+            Err(e) => match settle(store, item.id, &e).await? {
+                Settled::NeedsLogin => return Err(e),
+                Settled::Offline => {
+                    report.offline = true;
+                    break;
+                }
+                Settled::Waiting => {}
+                Settled::Failed => report.failed.push(item.id),
+            },
         }
     }
     report.pending = waiting_count(store).await?;

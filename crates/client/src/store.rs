@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use claimdesk_api::auth::User;
+use claimdesk_api::payments::Payment;
 use claimdesk_api::records::{
     Claim, Company, Contact, DeclaredAmounts, Dossier, DossierDetail, Guarantee, Installment,
     InstallmentStatus, Procedure,
@@ -131,6 +132,9 @@ pub struct Counts {
     pub installments: u64,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub documents: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(default)]
+    pub payments: u64,
 }
 
 impl Counts {
@@ -141,11 +145,35 @@ impl Counts {
             EntityKind::Dossier => self.dossiers += by,
             EntityKind::Installment => self.installments += by,
             EntityKind::Document => self.documents += by,
+            EntityKind::Payment => self.payments += by,
         }
     }
 
     pub fn total(&self) -> u64 {
-        self.procedures + self.claims + self.dossiers + self.installments + self.documents
+        self.procedures
+            + self.claims
+            + self.dossiers
+            + self.installments
+            + self.documents
+            + self.payments
+    }
+
+    /// Adds another's figures, kind by kind.
+    pub fn add(&mut self, other: Counts) {
+        for kind in EntityKind::ALL {
+            self.bump(kind, other.of(kind));
+        }
+    }
+
+    pub fn of(&self, kind: EntityKind) -> u64 {
+        match kind {
+            EntityKind::Procedure => self.procedures,
+            EntityKind::Claim => self.claims,
+            EntityKind::Dossier => self.dossiers,
+            EntityKind::Installment => self.installments,
+            EntityKind::Document => self.documents,
+            EntityKind::Payment => self.payments,
+        }
     }
 }
 
@@ -204,6 +232,7 @@ struct PageOutcome<'p> {
     dossiers: Vec<&'p Dossier>,
     installments: Vec<&'p Installment>,
     documents: Vec<&'p Document>,
+    payments: Vec<&'p Payment>,
     deleted: Vec<(EntityKind, i64)>,
 }
 
@@ -223,6 +252,7 @@ impl<'p> PageOutcome<'p> {
             dossiers: Vec::new(),
             installments: Vec::new(),
             documents: Vec::new(),
+            payments: Vec::new(),
             deleted: Vec::new(),
         };
         for (i, change) in changes.iter().enumerate() {
@@ -236,6 +266,7 @@ impl<'p> PageOutcome<'p> {
                     Entity::Dossier(d) => outcome.dossiers.push(d),
                     Entity::Installment(i) => outcome.installments.push(i),
                     Entity::Document(d) => outcome.documents.push(d),
+                    Entity::Payment(p) => outcome.payments.push(p),
                 },
                 Change::Delete { kind, id } => outcome.deleted.push((*kind, *id)),
             }
@@ -258,6 +289,7 @@ impl<'p> PageOutcome<'p> {
             EntityKind::Dossier => self.dossiers.iter().map(|d| d.id).collect(),
             EntityKind::Installment => self.installments.iter().map(|i| i.id).collect(),
             EntityKind::Document => self.documents.iter().map(|d| d.id).collect(),
+            EntityKind::Payment => self.payments.iter().map(|p| p.id).collect(),
         }
     }
 
@@ -456,6 +488,9 @@ impl Store {
         for document in &last.documents {
             upsert_filed_document(&mut tx, document).await?;
         }
+        for payment in &last.payments {
+            upsert_payment(&mut tx, payment).await?;
+        }
         for index in SEARCH_INDEXES {
             let written = last.upserted(index.kind);
             if !written.is_empty() {
@@ -542,6 +577,7 @@ impl Store {
             "guarantees",
             "installments",
             "filed_documents",
+            "payments",
         ]
         .into_iter()
         .chain(SEARCH_INDEXES.iter().map(|i| i.index))
@@ -686,6 +722,37 @@ impl Store {
             .collect()
     }
 
+    /// A payment as the server answered it, so it lists before the next sync.
+    pub async fn put_payment(&self, p: &Payment) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        upsert_payment(&mut conn, p).await
+    }
+
+    /// A dossier's payments, newest first.
+    pub async fn payments_of(&self, reference: &str) -> Result<Vec<Payment>> {
+        let records: Vec<String> = sqlx::query_scalar(
+            "SELECT record FROM payments WHERE dossier_reference = ? \
+             ORDER BY created_at DESC, id DESC",
+        )
+        .bind(reference)
+        .fetch_all(&self.pool)
+        .await?;
+        records
+            .iter()
+            .map(|r| serde_json::from_str(r).map_err(|e| corrupt("payment", e)))
+            .collect()
+    }
+
+    pub async fn payment(&self, id: i64) -> Result<Option<Payment>> {
+        let record: Option<String> = sqlx::query_scalar("SELECT record FROM payments WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        record
+            .map(|r| serde_json::from_str(&r).map_err(|e| corrupt("payment", e)))
+            .transpose()
+    }
+
     /// The SHA-256 of the content held for a document, if any.
     pub(crate) async fn cached_content(&self, document_id: i64) -> Result<Option<String>> {
         Ok(
@@ -760,7 +827,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT (SELECT count(*) FROM procedures), (SELECT count(*) FROM claims), \
              (SELECT count(*) FROM dossiers), (SELECT count(*) FROM installments), \
-             (SELECT count(*) FROM filed_documents)",
+             (SELECT count(*) FROM filed_documents), (SELECT count(*) FROM payments)",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -771,6 +838,7 @@ impl Store {
             dossiers: n(2)?,
             installments: n(3)?,
             documents: n(4)?,
+            payments: n(5)?,
         })
     }
 
@@ -1069,6 +1137,10 @@ async fn delete(conn: &mut SqliteConnection, kind: EntityKind, ids: &[i64]) -> R
         EntityKind::Claim => &["DELETE FROM claims WHERE id IN (SELECT value FROM json_each(?))"],
         EntityKind::Dossier => &[
             "DELETE FROM guarantees WHERE dossier_id IN (SELECT value FROM json_each(?))",
+            // A dossier out of sight takes its payments with it, whatever the
+            // order of the deletes in the feed.
+            "DELETE FROM payments WHERE dossier_reference IN \
+             (SELECT reference FROM dossiers WHERE id IN (SELECT value FROM json_each(?)))",
             "DELETE FROM dossiers WHERE id IN (SELECT value FROM json_each(?))",
         ],
         EntityKind::Installment => {
@@ -1076,6 +1148,9 @@ async fn delete(conn: &mut SqliteConnection, kind: EntityKind, ids: &[i64]) -> R
         }
         EntityKind::Document => {
             &["DELETE FROM filed_documents WHERE id IN (SELECT value FROM json_each(?))"]
+        }
+        EntityKind::Payment => {
+            &["DELETE FROM payments WHERE id IN (SELECT value FROM json_each(?))"]
         }
     };
     let ids = json_ids(ids);
@@ -1101,6 +1176,24 @@ async fn upsert_filed_document(conn: &mut SqliteConnection, d: &Document) -> Res
     .bind(&d.sha256)
     .bind(d.created_at)
     .bind(to_json(d))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn upsert_payment(conn: &mut SqliteConnection, p: &Payment) -> Result<()> {
+    sqlx::query(
+        "INSERT OR REPLACE INTO payments \
+         (id, dossier_reference, method, amount, status, created_at, record) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(p.id)
+    .bind(&p.dossier_reference)
+    .bind(p.method.as_str())
+    .bind(p.amount.to_string())
+    .bind(p.status.as_str())
+    .bind(p.created_at)
+    .bind(to_json(p))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -128,11 +128,7 @@ fn add(total: &mut Applied, page: Applied) {
         (&mut total.upserted, page.upserted),
         (&mut total.deleted, page.deleted),
     ] {
-        sum.procedures += part.procedures;
-        sum.claims += part.claims;
-        sum.dossiers += part.dossiers;
-        sum.installments += part.installments;
-        sum.documents += part.documents;
+        sum.add(part);
     }
 }
 

@@ -610,3 +610,59 @@ async fn filed_documents_go_when_their_dossier_or_claim_goes() {
     store.wipe().await.unwrap();
     assert_eq!(store.document_count("dossier:CD-2").await.unwrap(), 0);
 }
+
+fn payment(id: i64, reference: &str, status: claimdesk_api::payments::PaymentStatus) -> Payment {
+    Payment {
+        id,
+        dossier_reference: reference.into(),
+        method: claimdesk_api::payments::PaymentMethod::Transfer,
+        amount: m("100.00"),
+        installments: vec![1],
+        reference: "RF18CD1".into(),
+        status,
+        failure_reason: None,
+        created_at: Utc::now() + chrono::TimeDelta::seconds(id),
+        paid_on: None,
+        checkout_url: None,
+        instructions: None,
+    }
+}
+
+#[tokio::test]
+async fn payments_are_synced_listed_newest_first_and_purged_with_their_dossier() {
+    use claimdesk_api::payments::PaymentStatus;
+    let (_dir, store) = fresh().await;
+    let received = payment(10, "D-1", PaymentStatus::Succeeded);
+    let page = [
+        up(Entity::Dossier(dossier(1, "D-1", None))),
+        up(Entity::Dossier(dossier(2, "D-2", None))),
+        up(Entity::Payment(payment(10, "D-1", PaymentStatus::Pending))),
+        up(Entity::Payment(payment(11, "D-1", PaymentStatus::Pending))),
+        up(Entity::Payment(payment(12, "D-2", PaymentStatus::Pending))),
+        // Received later in the same page: the last change counts.
+        up(Entity::Payment(received.clone())),
+    ];
+    let applied = store.apply_page(&page, "c1", None).await.unwrap();
+    assert_eq!(applied.upserted.payments, 4);
+    assert_eq!(store.counts().await.unwrap().payments, 3);
+    let listed = store.payments_of("D-1").await.unwrap();
+    assert_eq!(listed.iter().map(|p| p.id).collect::<Vec<_>>(), [11, 10]);
+    assert_eq!(listed[1], received);
+    assert_eq!(store.payment(10).await.unwrap(), Some(received));
+
+    store
+        .apply_page(&[del(EntityKind::Payment, 11)], "c2", None)
+        .await
+        .unwrap();
+    assert_eq!(store.payments_of("D-1").await.unwrap().len(), 1);
+    // Access to D-1 revoked: its payments go with it, even if the feed
+    // does not name them.
+    store
+        .apply_page(&[del(EntityKind::Dossier, 1)], "c3", None)
+        .await
+        .unwrap();
+    assert!(store.payments_of("D-1").await.unwrap().is_empty());
+    assert_eq!(store.payments_of("D-2").await.unwrap().len(), 1);
+    store.wipe().await.unwrap();
+    assert_eq!(store.counts().await.unwrap().payments, 0);
+}

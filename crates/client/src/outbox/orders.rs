@@ -1,0 +1,235 @@
+//! Orders in the outbox: payment orders, mandates and dividends. They ride the
+//! documents' machinery (one row with its idempotency key written before any
+//! network call, retries, failures with their reason, cancel) but carry a JSON
+//! request instead of a file, delivered with one POST under the row's key, so
+//! a replay after a cut or a crash answers the first response.
+
+use claimdesk_api::payments::{Dividend, Mandate, NewDividend, NewMandate, NewPayment, Payment};
+use claimdesk_api::routes;
+use claimdesk_api::uploads::{AttachTo, DocumentCategory};
+use serde::{Deserialize, Serialize};
+
+use super::{OutboxItem, OutboxState};
+use crate::error::{ClientError, Result};
+use crate::http::ApiClient;
+use crate::store::Store;
+
+/// What an outbox item delivers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxKind {
+    /// A file, uploaded then filed (every item before orders existed).
+    #[default]
+    Document,
+    PaymentOrder,
+    Mandate,
+    Dividend,
+}
+
+impl OutboxKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxKind::Document => "document",
+            OutboxKind::PaymentOrder => "payment_order",
+            OutboxKind::Mandate => "mandate",
+            OutboxKind::Dividend => "dividend",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Result<OutboxKind> {
+        [
+            OutboxKind::Document,
+            OutboxKind::PaymentOrder,
+            OutboxKind::Mandate,
+            OutboxKind::Dividend,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+        .ok_or_else(|| ClientError::Store(format!("unknown outbox kind {text}")))
+    }
+}
+
+/// The request an order sends, as recorded. A mandate's password is never
+/// part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OrderRequest {
+    PaymentOrder {
+        payment: NewPayment,
+    },
+    Mandate {
+        dossier_reference: String,
+        mandate: NewMandate,
+    },
+    Dividend {
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        claim_id: i64,
+        dividend: NewDividend,
+    },
+}
+
+impl OrderRequest {
+    pub fn kind(&self) -> OutboxKind {
+        match self {
+            OrderRequest::PaymentOrder { .. } => OutboxKind::PaymentOrder,
+            OrderRequest::Mandate { .. } => OutboxKind::Mandate,
+            OrderRequest::Dividend { .. } => OutboxKind::Dividend,
+        }
+    }
+
+    /// A line for lists: what is ordered, for how much, on what.
+    pub fn label(&self) -> String {
+        match self {
+            OrderRequest::PaymentOrder { payment } => format!(
+                "{} {} {}",
+                payment.method.as_str(),
+                payment.amount,
+                payment.dossier_reference
+            ),
+            OrderRequest::Mandate {
+                dossier_reference,
+                mandate,
+            } => format!("mandate {} {dossier_reference}", mandate.amount),
+            OrderRequest::Dividend { claim_id, dividend } => {
+                format!("dividend {} claim {claim_id}", dividend.amount)
+            }
+        }
+    }
+
+    /// The same request without what must never be written down.
+    fn to_record(&self) -> OrderRequest {
+        let mut kept = self.clone();
+        if let OrderRequest::Mandate { mandate, .. } = &mut kept {
+            mandate.password = None;
+        }
+        kept
+    }
+}
+
+/// What the server made of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OrderResult {
+    Payment(Payment),
+    Mandate(Mandate),
+    Dividend(Dividend),
+}
+
+impl OrderResult {
+    pub fn id(&self) -> i64 {
+        match self {
+            OrderResult::Payment(p) => p.id,
+            OrderResult::Mandate(m) => m.id,
+            OrderResult::Dividend(d) => d.id,
+        }
+    }
+}
+
+/// Records an order with a fresh idempotency key, before any network call,
+/// filed against the dossier or procedure it concerns.
+pub(crate) async fn record(
+    store: &Store,
+    request: &OrderRequest,
+    attach_to: &AttachTo,
+) -> Result<i64> {
+    let kept = request.to_record();
+    let attach = serde_json::to_string(attach_to).expect("a target always serializes");
+    let body = serde_json::to_string(&kept).expect("an order always serializes");
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (key, kind, request, attach_to, category, file_name, local_path, \
+         size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, '', 0, '', ?) RETURNING id",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(kept.kind().as_str())
+    .bind(body)
+    .bind(attach)
+    .bind(DocumentCategory::ProofOfPayment.as_str())
+    .bind(kept.label())
+    .bind(chrono::Utc::now().to_rfc3339())
+    .fetch_one(store.pool())
+    .await?;
+    Ok(id)
+}
+
+/// Sends one order under its key. `password` goes with a mandate's request
+/// in memory only (an order sent again from the outbox has none).
+pub(crate) async fn deliver(
+    api: &ApiClient,
+    store: &Store,
+    item: &OutboxItem,
+    password: Option<&str>,
+) -> Result<OrderResult> {
+    let request = item
+        .order
+        .clone()
+        .ok_or_else(|| ClientError::Store(format!("outbox item {} has no request", item.id)))?;
+    super::set_state(store, item.id, OutboxState::Creating).await?;
+    let key = item.key.as_str();
+    let result = match request {
+        OrderRequest::PaymentOrder { payment } => {
+            OrderResult::Payment(api.post_idempotent(routes::PAYMENTS, key, &payment).await?)
+        }
+        OrderRequest::Mandate {
+            dossier_reference,
+            mut mandate,
+        } => {
+            mandate.password = password.map(str::to_owned);
+            let path = routes::path(routes::DOSSIER_MANDATES, &dossier_reference);
+            OrderResult::Mandate(api.post_idempotent(&path, key, &mandate).await?)
+        }
+        OrderRequest::Dividend { claim_id, dividend } => {
+            let path = routes::path(routes::CLAIM_DIVIDENDS, claim_id);
+            OrderResult::Dividend(api.post_idempotent(&path, key, &dividend).await?)
+        }
+    };
+    mark_done(store, item.id, &result).await?;
+    Ok(result)
+}
+
+/// The order went through: its result is kept with it, and a payment lists
+/// at once, before the next sync.
+async fn mark_done(store: &Store, id: i64, result: &OrderResult) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'done', result = ?, result_id = ?, \
+         error_code = NULL, error_message = NULL WHERE id = ?",
+    )
+    .bind(serde_json::to_string(result).expect("a result always serializes"))
+    .bind(result.id())
+    .bind(id)
+    .execute(store.pool())
+    .await?;
+    if let OrderResult::Payment(payment) = result {
+        store.put_payment(payment).await?;
+    }
+    Ok(())
+}
+
+/// Payment orders of a dossier still waiting to be sent.
+pub(crate) async fn queued_payments(store: &Store, reference: &str) -> Result<Vec<NewPayment>> {
+    let requests: Vec<String> = sqlx::query_scalar(
+        "SELECT request FROM outbox WHERE kind = 'payment_order' \
+         AND state IN ('pending', 'uploading', 'creating') ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut queued = Vec::new();
+    for text in requests {
+        if let OrderRequest::PaymentOrder { payment } = parse_request(&text)?
+            && payment.dossier_reference == reference
+        {
+            queued.push(payment);
+        }
+    }
+    Ok(queued)
+}
+
+pub(crate) fn parse_request(text: &str) -> Result<OrderRequest> {
+    serde_json::from_str(text).map_err(|e| ClientError::Store(format!("outbox order: {e}")))
+}
+
+pub(crate) fn parse_result(text: &str) -> Result<OrderResult> {
+    serde_json::from_str(text).map_err(|e| ClientError::Store(format!("outbox result: {e}")))
+}
