@@ -125,7 +125,8 @@ pub struct TransferDocument<'a> {
     pub letterhead: &'a Letterhead,
     pub holder: &'a str,
     pub iban: &'a Iban,
-    pub bic: &'a Bic,
+    /// Optional within the SEPA area, as in the QR code.
+    pub bic: Option<&'a Bic>,
     pub bank_name: &'a str,
     pub amount: Money,
     pub rf_reference: &'a RfReference,
@@ -145,8 +146,8 @@ pub struct ChequeDocument<'a> {
     /// Where to post it, line by line.
     pub address: &'a [String],
     pub amount: Money,
-    /// Written on the back of the cheque.
-    pub rf_reference: &'a RfReference,
+    /// Written on the back of the cheque, as given.
+    pub reference: &'a str,
     pub dossier_reference: &'a str,
     pub produced_on: NaiveDate,
 }

@@ -3,13 +3,16 @@
 
 use chrono::NaiveDate;
 use claimdesk_api::documents::{Rib, Servicer};
+use claimdesk_api::payments::{ChequeInstructions, Mandate, Payment, TransferInstructions};
 use claimdesk_api::records::{Claim, Dossier};
-use claimdesk_domain::ident::{Bic, Iban, RfReference};
+use claimdesk_domain::Money;
+use claimdesk_domain::ident::{Bic, CreditorId, Iban, MandateReference, RfReference};
 use claimdesk_domain::statement::{DebtKind, Ledger, Statement};
 
 use crate::{
-    AttestationDocument, DocumentError, Letterhead, Party, RibDocument, StatementDocument,
-    attestation_pdf, rib_pdf, statement_pdf,
+    AttestationDocument, ChequeDocument, DocumentError, Letterhead, MandateDocument, Party,
+    ReceiptDocument, RibDocument, StatementDocument, TransferDocument, attestation_pdf, cheque_pdf,
+    mandate_pdf, receipt_pdf, rib_pdf, statement_pdf, transfer_pdf,
 };
 
 /// Debts named in the basis line before "…".
@@ -81,7 +84,13 @@ pub fn basis(ledger: &Ledger) -> String {
 }
 
 fn rf(rib: &Rib) -> Result<RfReference, DocumentError> {
-    RfReference::parse(&rib.rf_reference).map_err(|e| DocumentError::Identifier(e.to_string()))
+    identifier(RfReference::parse(&rib.rf_reference))
+}
+
+fn identifier<T>(
+    parsed: Result<T, claimdesk_domain::ident::IdentError>,
+) -> Result<T, DocumentError> {
+    parsed.map_err(|e| DocumentError::Identifier(e.to_string()))
 }
 
 /// A dossier's statement.
@@ -136,8 +145,8 @@ pub fn rib(
     servicer: &Servicer,
     produced_on: NaiveDate,
 ) -> Result<Vec<u8>, DocumentError> {
-    let iban = Iban::parse(&rib.iban).map_err(|e| DocumentError::Identifier(e.to_string()))?;
-    let bic = Bic::parse(&rib.bic).map_err(|e| DocumentError::Identifier(e.to_string()))?;
+    let iban = identifier(Iban::parse(&rib.iban))?;
+    let bic = identifier(Bic::parse(&rib.bic))?;
     let rf = rf(rib)?;
     rib_pdf(&RibDocument {
         letterhead: &letterhead(servicer),
@@ -172,5 +181,113 @@ pub fn attestation(
         statement,
         produced_on,
         place: &place,
+    })
+}
+
+/// How to pay a dossier by transfer, with its EPC QR code.
+pub fn transfer_instructions(
+    servicer: &Servicer,
+    dossier_reference: &str,
+    instructions: &TransferInstructions,
+    produced_on: NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
+    let iban = identifier(Iban::parse(&instructions.iban))?;
+    let bic = match instructions.bic.trim() {
+        "" => None,
+        bic => Some(identifier(Bic::parse(bic))?),
+    };
+    let rf = identifier(RfReference::parse(&instructions.reference))?;
+    transfer_pdf(&TransferDocument {
+        letterhead: &letterhead(servicer),
+        holder: &instructions.holder,
+        iban: &iban,
+        bic: bic.as_ref(),
+        bank_name: &instructions.bank_name,
+        amount: instructions.amount,
+        rf_reference: &rf,
+        dossier_reference,
+        epc_payload: &instructions.epc_payload,
+        produced_on,
+    })
+}
+
+/// How to pay a dossier by cheque.
+pub fn cheque_instructions(
+    servicer: &Servicer,
+    dossier_reference: &str,
+    instructions: &ChequeInstructions,
+    produced_on: NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
+    let address: Vec<String> = instructions.address.lines().map(str::to_owned).collect();
+    cheque_pdf(&ChequeDocument {
+        letterhead: &letterhead(servicer),
+        payee: &instructions.payee,
+        address: &address,
+        amount: instructions.amount,
+        reference: &instructions.reference,
+        dossier_reference,
+        produced_on,
+    })
+}
+
+/// A direct-debit mandate; `iban` in full, as the debtor gave it (the record
+/// only carries it masked).
+pub fn mandate(
+    servicer: &Servicer,
+    mandate: &Mandate,
+    iban: &str,
+) -> Result<Vec<u8>, DocumentError> {
+    let reference = identifier(MandateReference::parse(&mandate.reference))?;
+    let ics = identifier(CreditorId::parse(&mandate.creditor_identifier))?;
+    let iban = identifier(Iban::parse(iban))?;
+    let bic = mandate
+        .bic
+        .as_deref()
+        .map(|bic| identifier(Bic::parse(bic)))
+        .transpose()?;
+    let address: Vec<String> = mandate
+        .creditor_address
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    mandate_pdf(&MandateDocument {
+        letterhead: &letterhead(servicer),
+        reference: &reference,
+        creditor_identifier: &ics,
+        creditor_name: &mandate.creditor_name,
+        creditor_address: &address,
+        holder: &mandate.holder,
+        iban: &iban,
+        bic: bic.as_ref(),
+        day: mandate.day,
+        amount: mandate.amount,
+        dossier_reference: &mandate.dossier_reference,
+        signed_at: mandate.signed_at,
+    })
+}
+
+/// The receipt of a payment received on `dossier`, which then still owed
+/// `remaining`.
+pub fn receipt(
+    dossier: &Dossier,
+    payment: &Payment,
+    remaining: Money,
+    produced_on: NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
+    let received_on = payment.paid_on.ok_or_else(|| {
+        DocumentError::Invalid(format!("payment {} has not been received", payment.id))
+    })?;
+    let rf = identifier(RfReference::parse(&payment.reference))?;
+    receipt_pdf(&ReceiptDocument {
+        letterhead: &letterhead(&dossier.servicer),
+        dossier_reference: &dossier.reference,
+        payer: &debtor(dossier),
+        payment_id: payment.id,
+        method: payment.method,
+        amount: payment.amount,
+        received_on,
+        rf_reference: &rf,
+        remaining_balance: remaining,
+        produced_on,
     })
 }

@@ -33,7 +33,7 @@ pub fn rib_pdf(doc: &RibDocument) -> Result<Vec<u8>, DocumentError> {
             doc.dossier_reference
         ),
     );
-    let mut entries = account_entries(doc.holder, doc.iban, doc.bic, doc.bank_name);
+    let mut entries = account_entries(doc.holder, doc.iban, Some(doc.bic), doc.bank_name);
     if let Ok(rib) = doc.iban.french_rib() {
         entries.push((
             "RIB — code banque · code guichet · numéro de compte · clé",
@@ -64,10 +64,10 @@ pub fn rib_pdf(doc: &RibDocument) -> Result<Vec<u8>, DocumentError> {
 pub(crate) fn account_entries(
     holder: &str,
     iban: &Iban,
-    bic: &Bic,
+    bic: Option<&Bic>,
     bank_name: &str,
 ) -> Vec<(&'static str, String, Style)> {
-    vec![
+    let mut entries = vec![
         (
             "Titulaire du compte",
             holder.to_owned(),
@@ -78,13 +78,19 @@ pub(crate) fn account_entries(
             iban.grouped(),
             Style::new(14.0, Weight::Bold, ACCENT),
         ),
-        ("BIC", bic.to_string(), Style::new(11.0, Weight::Bold, INK)),
         (
             "Banque (domiciliation)",
             bank_name.to_owned(),
             Style::new(10.0, Weight::Regular, INK),
         ),
-    ]
+    ];
+    if let Some(bic) = bic {
+        entries.insert(
+            2,
+            ("BIC", bic.to_string(), Style::new(11.0, Weight::Bold, INK)),
+        );
+    }
+    entries
 }
 
 /// A transfer to another name than the holder's may bounce: say so.

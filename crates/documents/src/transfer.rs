@@ -151,7 +151,7 @@ pub fn cheque_pdf(doc: &ChequeDocument) -> Result<Vec<u8>, DocumentError> {
             ),
             (
                 "Au dos du chèque, inscrivez",
-                doc.rf_reference.grouped(),
+                doc.reference.to_owned(),
                 Style::new(12.0, Weight::Bold, ACCENT),
             ),
         ],
@@ -162,11 +162,10 @@ pub fn cheque_pdf(doc: &ChequeDocument) -> Result<Vec<u8>, DocumentError> {
         CONTENT_WIDTH,
         BODY,
         &format!(
-            "Inscrivez au dos du chèque la référence {} et le numéro de dossier {} : \
-             elles affectent votre paiement à votre dossier dès son encaissement. \
+            "Inscrivez au dos du chèque la référence {} : elle affecte votre paiement \
+             au dossier {} dès son encaissement. \
              Les règlements en espèces ou par mandat cash ne sont pas acceptés.",
-            doc.rf_reference.grouped(),
-            doc.dossier_reference
+            doc.reference, doc.dossier_reference
         ),
     );
     blocks::finish(

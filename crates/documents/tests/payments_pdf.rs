@@ -95,7 +95,7 @@ fn transfer_document<'a>(
         letterhead,
         holder: HOLDER,
         iban,
-        bic,
+        bic: Some(bic),
         bank_name: BANK,
         amount: eur("1250.50"),
         rf_reference: rf,
@@ -167,7 +167,7 @@ fn cheque_instructions_name_the_payee_address_and_reference() {
         payee: "Rhône Recouvrement",
         address: &address,
         amount: eur("312.40"),
-        rf_reference: &rf,
+        reference: &rf.grouped(),
         dossier_reference: DOSSIER,
         produced_on: d(2026, 11, 21),
     };
