@@ -2,7 +2,10 @@
 
 pub(crate) mod admin;
 pub(crate) mod auth;
+pub(crate) mod dividends;
 pub(crate) mod documents;
+pub(crate) mod mandates;
+pub(crate) mod payment_documents;
 pub(crate) mod reads;
 pub(crate) mod sync;
 pub(crate) mod uploads;
@@ -56,6 +59,12 @@ pub(crate) fn router(state: AppState) -> Router {
             routes::PROCEDURE_DOCUMENTS,
             get(uploads::procedure_documents),
         )
+        .route(routes::DOSSIER_MANDATES, get(mandates::list).post(mandates::create))
+        .route(routes::MANDATE_PDF, get(mandates::pdf))
+        .route(routes::PAYMENT_RECEIPT, get(payment_documents::receipt))
+        .route(routes::PAYMENT_INSTRUCTIONS, get(payment_documents::instructions))
+        .route(routes::PAYMENT_QR, get(payment_documents::qr))
+        .route(routes::CLAIM_DIVIDENDS, get(dividends::list).post(dividends::create))
         .merge(tus_router())
         .route(routes::ADMIN_CLAIMS, post(admin::add_claim))
         .route(routes::ADMIN_CLAIM, delete(admin::delete_claim))
