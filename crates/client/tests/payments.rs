@@ -1,0 +1,311 @@
+//! Payments against a real server on loopback and a real store: orders made
+//! offline and sent exactly once, the card that needs the network, what is
+//! due as the agency reconciles a transfer, dividends.
+//!
+//! These tests use the OS keyring: run them under
+//! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-client`.
+
+use std::time::Duration;
+
+use chrono::Local;
+use claimdesk_api::payments::{
+    NewDividend, NewPayment, Payment, PaymentInstructions, PaymentMethod, PaymentStatus,
+    ReceivedTransfer,
+};
+use claimdesk_api::routes;
+use claimdesk_client::{
+    ApiClient, Claimdesk, ClientCode, ClientError, Code, Home, OrderOutcome, OrderRequest,
+    OutboxKind, OutboxState, RetryPolicy,
+};
+use claimdesk_domain::money::Money;
+use claimdesk_server::demo;
+use claimdesk_server::testing::TestServer;
+use tempfile::TempDir;
+
+const FAST: RetryPolicy = RetryPolicy {
+    max_tries: 3,
+    base_delay: Duration::from_millis(20),
+    max_delay: Duration::from_millis(50),
+};
+
+fn eur(text: &str) -> Money {
+    text.parse().unwrap()
+}
+
+struct SignedIn {
+    home: TempDir,
+    desk: Claimdesk,
+    api: ApiClient,
+}
+
+async fn sign_in(server: &TestServer, email: &str) -> SignedIn {
+    let home = tempfile::tempdir().unwrap();
+    let mut desk = Claimdesk::open(Home::new(home.path()))
+        .await
+        .unwrap()
+        .with_retry(FAST);
+    desk.login(&server.base_url, email, demo::PASSWORD)
+        .await
+        .unwrap();
+    desk.sync(|_| {}).await.unwrap();
+    let token = desk.keyring_slot().unwrap().load().await.unwrap().unwrap();
+    let api = ApiClient::new(&server.base_url)
+        .unwrap()
+        .with_token(token)
+        .with_retry(FAST);
+    SignedIn { home, desk, api }
+}
+
+/// A dossier of the debtor with something left to pay.
+async fn owing(desk: &Claimdesk) -> (String, Money) {
+    let dossier = desk
+        .dossiers()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.balance > eur("100.00"))
+        .expect("a demo debtor owes something");
+    (dossier.reference, dossier.balance)
+}
+
+fn order(reference: &str, amount: &str, method: PaymentMethod) -> NewPayment {
+    NewPayment {
+        dossier_reference: reference.to_owned(),
+        amount: eur(amount),
+        method,
+        installments: Vec::new(),
+    }
+}
+
+async fn server_payments(api: &ApiClient, reference: &str) -> Vec<Payment> {
+    api.get(&routes::path(routes::DOSSIER_PAYMENTS, reference), &[])
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_order_made_offline_waits_and_is_sent_exactly_once_across_a_restart() {
+    let mut server = TestServer::start_demo().await;
+    let SignedIn { home, desk, api } = sign_in(&server, demo::DEBTORS[0]).await;
+    let (reference, _) = owing(&desk).await;
+    let before = server_payments(&api, &reference).await.len();
+
+    server.stop().await;
+    let mut desk = desk;
+    let outcome = desk
+        .order_payment(order(&reference, "12.34", PaymentMethod::Transfer))
+        .await
+        .unwrap();
+    let OrderOutcome::Queued { item } = outcome else {
+        panic!("offline, the order waits: {outcome:?}");
+    };
+    assert_eq!(item.kind, OutboxKind::PaymentOrder);
+    assert_eq!(item.state, OutboxState::Pending);
+    assert_eq!(
+        item.order,
+        Some(OrderRequest::PaymentOrder {
+            payment: order(&reference, "12.34", PaymentMethod::Transfer)
+        })
+    );
+    // Queued orders count as on their way, offline too.
+    let due = desk.due(&reference).await.unwrap();
+    assert_eq!(due.pending, eur("12.34"));
+
+    // A card payment cannot wait: it says so and leaves nothing behind.
+    let e = desk
+        .order_payment(order(&reference, "5.00", PaymentMethod::Card))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Client(ClientCode::NeedsNetwork), "{e}");
+    assert!(e.to_string().contains("card"), "{e}");
+    assert_eq!(desk.outbox().await.unwrap().len(), 1);
+
+    // The process ends; the order and its key are on disk.
+    drop(desk);
+    let mut desk = Claimdesk::open(Home::new(home.path()))
+        .await
+        .unwrap()
+        .with_retry(FAST);
+    let waiting = desk.outbox().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].key, item.key);
+
+    // A first try reached the server but its answer was lost (the process
+    // died right after): the server has the payment under that key.
+    server.restart().await;
+    let first: Payment = api
+        .post_idempotent(
+            routes::PAYMENTS,
+            &item.key,
+            &order(&reference, "12.34", PaymentMethod::Transfer),
+        )
+        .await
+        .unwrap();
+
+    let report = desk.send_outbox(|_| {}).await.unwrap();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert_eq!(report.sent[0].kind, OutboxKind::PaymentOrder);
+    assert_eq!(
+        report.sent[0].document_id, first.id,
+        "the replay answers the first payment"
+    );
+    let again = desk.send_outbox(|_| {}).await.unwrap();
+    assert!(again.sent.is_empty() && again.pending == 0, "{again:?}");
+
+    let done = &desk.outbox().await.unwrap()[0];
+    assert_eq!(done.state, OutboxState::Done);
+    let payments = server_payments(&api, &reference).await;
+    assert_eq!(payments.len(), before + 1, "one payment made");
+    // The payment lists at once, before any sync, with how to pay.
+    let listed = desk.payments(&reference).await.unwrap();
+    assert_eq!(listed[0].id, first.id);
+    assert!(matches!(
+        listed[0].instructions,
+        Some(PaymentInstructions::Transfer(_))
+    ));
+}
+
+#[tokio::test]
+async fn cash_and_amounts_above_the_balance_are_refused_before_anything_is_recorded() {
+    let server = TestServer::start_demo().await;
+    let SignedIn {
+        home: _home,
+        mut desk,
+        ..
+    } = sign_in(&server, demo::DEBTORS[0]).await;
+    let (reference, balance) = owing(&desk).await;
+    let e = desk
+        .order_payment(order(&reference, "10.00", PaymentMethod::Cash))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::Invalid(_)), "{e:?}");
+    assert!(e.to_string().contains("cash"), "{e}");
+    let above = (balance + eur("0.01")).to_string();
+    let e = desk
+        .order_payment(order(&reference, &above, PaymentMethod::Transfer))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("more than the balance"), "{e}");
+    let e = desk
+        .order_payment(order(&reference, "0.00", PaymentMethod::Cheque))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("positive"), "{e}");
+    assert!(desk.outbox().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_transfer_reconciled_by_the_agency_reaches_the_store_by_sync() {
+    let server = TestServer::start_demo().await;
+    let SignedIn {
+        home: _home,
+        mut desk,
+        ..
+    } = sign_in(&server, demo::DEBTORS[1]).await;
+    let (reference, balance) = owing(&desk).await;
+    let outcome = desk
+        .order_payment(order(&reference, "25.00", PaymentMethod::Transfer))
+        .await
+        .unwrap();
+    let payment = outcome.sent().expect("online, sent at once").clone();
+    assert_eq!(payment.status, PaymentStatus::Pending);
+    let Some(PaymentInstructions::Transfer(transfer)) = &payment.instructions else {
+        panic!("a transfer comes with its instructions: {payment:?}");
+    };
+    assert_eq!(transfer.amount, eur("25.00"));
+    assert!(transfer.reference.starts_with("RF"));
+    let pending = desk.due(&reference).await.unwrap();
+    assert_eq!(pending.pending, eur("25.00"));
+    assert_eq!(pending.balance, balance);
+
+    // The agency sees the money on its statement, under the RF reference.
+    let admin =
+        ApiClient::new(&server.base_url)
+            .unwrap()
+            .with_token(claimdesk_client::SessionToken::new(
+                server.admin_token().await,
+            ));
+    let received = ReceivedTransfer {
+        reference: transfer.reference.clone(),
+        amount: eur("25.00"),
+        received_on: Local::now().date_naive(),
+    };
+    let _: serde_json::Value = admin
+        .call(
+            claimdesk_client::http::Method::POST,
+            routes::ADMIN_TRANSFERS,
+            Some(&received),
+        )
+        .await
+        .unwrap();
+
+    desk.sync(|_| {}).await.unwrap();
+    let listed = desk.payments(&reference).await.unwrap();
+    let synced = listed.iter().find(|p| p.id == payment.id).unwrap();
+    assert_eq!(synced.status, PaymentStatus::Succeeded);
+    let due = desk.due(&reference).await.unwrap();
+    assert_eq!(due.balance, balance - eur("25.00"));
+    assert_eq!(due.pending, Money::ZERO);
+}
+
+#[tokio::test]
+async fn a_dividend_recorded_offline_is_sent_once() {
+    let mut server = TestServer::start_demo().await;
+    let SignedIn {
+        home: _home,
+        mut desk,
+        ..
+    } = sign_in(&server, demo::ETUDE_USER).await;
+    let claim = desk
+        .store()
+        .unwrap()
+        .claims()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.admitted_amount.is_some_and(|a| a > eur("10.00")))
+        .expect("an admitted claim");
+    let dividend = NewDividend {
+        amount: eur("10.00"),
+        date: Local::now().date_naive(),
+        reference: "VIR-REP-2026-001".into(),
+    };
+    server.stop().await;
+    let outcome = desk
+        .record_dividend(claim.id, dividend.clone())
+        .await
+        .unwrap();
+    let OrderOutcome::Queued { item } = outcome else {
+        panic!("offline, the dividend waits: {outcome:?}");
+    };
+    assert_eq!(item.kind, OutboxKind::Dividend);
+    server.restart().await;
+    let report = desk.send_outbox(|_| {}).await.unwrap();
+    assert_eq!(
+        report.sent.len(),
+        1,
+        "{report:?} {:?}",
+        desk.outbox().await.unwrap()[0].last_error
+    );
+    assert!(desk.send_outbox(|_| {}).await.unwrap().sent.is_empty());
+    let done = desk.outbox().await.unwrap().remove(0);
+    let Some(claimdesk_client::OrderResult::Dividend(recorded)) = done.result else {
+        panic!("the dividend made: {done:?}");
+    };
+    assert_eq!(recorded.claim_id, claim.id);
+    assert_eq!(recorded.amount, eur("10.00"));
+
+    // A dividend in the future is refused here, before anything is recorded.
+    let e = desk
+        .record_dividend(
+            claim.id,
+            NewDividend {
+                date: Local::now().date_naive() + chrono::Days::new(3),
+                ..dividend
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("future"), "{e}");
+    assert_eq!(desk.outbox().await.unwrap().len(), 1);
+}
