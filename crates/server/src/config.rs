@@ -81,6 +81,55 @@ pub struct Config {
     /// is removed, its content with it unless a document holds the same bytes.
     pub unused_upload_expiry: Duration,
     pub clock: Arc<dyn Clock>,
+    /// Who takes card payments.
+    pub payment_provider: PaymentProvider,
+    /// How browsers and the sandbox provider reach this server
+    /// (`http://host:port`, no trailing slash): the base of hosted-page links
+    /// and of the sandbox's webhooks.
+    pub public_url: String,
+    /// What the sandbox provider signs its webhooks with; random per start
+    /// unless set, as nothing outside this process needs it.
+    pub sandbox_webhook_secret: String,
+}
+
+/// The payment provider cards go through.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PaymentProvider {
+    /// Built in: a hosted page served by this server, with approve, decline
+    /// and a challenge step, and signed webhooks. Runs offline.
+    Sandbox,
+    /// Stripe Checkout.
+    Stripe(StripeKeys),
+}
+
+/// Stripe's keys; from the environment only, never from the repository.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StripeKeys {
+    /// `sk_…`, sent as the bearer of API calls.
+    pub secret_key: String,
+    /// `whsec_…`, what webhook signatures are checked with.
+    pub webhook_secret: String,
+    /// `https://api.stripe.com`, or a fake one in tests.
+    pub api_base: String,
+}
+
+impl std::fmt::Debug for PaymentProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Keys never reach logs.
+        match self {
+            PaymentProvider::Sandbox => f.write_str("Sandbox"),
+            PaymentProvider::Stripe(keys) => write!(f, "Stripe({})", keys.api_base),
+        }
+    }
+}
+
+impl PaymentProvider {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PaymentProvider::Sandbox => "sandbox",
+            PaymentProvider::Stripe(_) => "stripe",
+        }
+    }
 }
 
 impl Config {
@@ -100,6 +149,9 @@ impl Config {
             upload_expiry: Duration::from_secs(24 * 3600),
             unused_upload_expiry: Duration::from_secs(7 * 24 * 3600),
             clock: Arc::new(SystemClock),
+            payment_provider: PaymentProvider::Sandbox,
+            public_url: "http://127.0.0.1:8620".to_owned(),
+            sandbox_webhook_secret: format!("whsec_sandbox_{}", crate::auth::new_token()),
         }
     }
 

@@ -62,6 +62,11 @@ pub enum AppError {
     IdempotencyKeyReused,
     #[error("{0}")]
     PasswordRequired(String),
+    /// A role that may not do this (the message says who may).
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("{0}; nothing was charged, try again later")]
+    ProviderUnavailable(String),
     #[error("{0}")]
     InvalidSignature(String),
     #[error("database error: {0}")]
@@ -103,8 +108,10 @@ impl AppError {
             AppError::RequestInProgress => ErrorCode::RequestInProgress,
             AppError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             AppError::PasswordRequired(_) => ErrorCode::PasswordRequired,
+            AppError::NotAllowed(_) => ErrorCode::Forbidden,
             AppError::InvalidSignature(_) => ErrorCode::InvalidSignature,
             AppError::Database(_)
+            | AppError::ProviderUnavailable(_)
             | AppError::Migration(_)
             | AppError::Corrupt(_)
             | AppError::Internal(_) => ErrorCode::Internal,

@@ -50,7 +50,7 @@ use axum::Router;
 use claimdesk_api::auth::Session;
 use tokio::sync::OnceCell;
 
-pub use config::{Clock, Config, SystemClock, TestClock};
+pub use config::{Clock, Config, PaymentProvider, StripeKeys, SystemClock, TestClock};
 pub use error::AppError;
 pub use seed::{SeedReport, SeedSpec};
 
@@ -67,6 +67,8 @@ pub(crate) struct AppState {
     /// Identifies this database in sync cursors.
     pub(crate) instance: Arc<str>,
     pub(crate) upload_writers: Arc<uploads::Writers>,
+    /// Who takes card payments, from the configuration.
+    pub(crate) provider: Arc<payments::providers::Provider>,
     dummy_hash: Arc<OnceCell<String>>,
 }
 
@@ -90,6 +92,7 @@ pub struct App {
 impl App {
     /// Opens (creating if needed) `<data_dir>/claimdesk.sqlite` and migrates it.
     pub async fn open(config: Config) -> Result<App, AppError> {
+        let provider = payments::providers::Provider::from_config(&config)?;
         let db = Db::open(&config).await?;
         let instance = {
             let mut conn = db.write.acquire().await?;
@@ -109,6 +112,7 @@ impl App {
                 limiter: Arc::new(LoginLimiter::default()),
                 instance: instance.into(),
                 upload_writers: Arc::new(uploads::Writers::default()),
+                provider: Arc::new(provider),
                 dummy_hash: Arc::new(OnceCell::new()),
             },
         })

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use claimdesk_server::{App, Config, SeedSpec, demo};
+use claimdesk_server::{App, Config, PaymentProvider, SeedSpec, StripeKeys, demo};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -27,6 +27,8 @@ struct Cli {
     demo: bool,
     #[command(flatten)]
     limits: Limits,
+    #[command(flatten)]
+    payments: Payments,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -58,6 +60,70 @@ impl Limits {
                 std::time::Duration::from_secs(hours.saturating_mul(3600));
         }
         config
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProviderName {
+    /// Built in: a hosted page served by this server, offline (the demo default).
+    Sandbox,
+    /// Stripe Checkout; keys from CLAIMDESK_STRIPE_SECRET_KEY and
+    /// CLAIMDESK_STRIPE_WEBHOOK_SECRET.
+    Stripe,
+}
+
+/// Who takes card payments and how browsers reach this server.
+#[derive(Debug, clap::Args)]
+struct Payments {
+    /// The card payment provider.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "sandbox",
+        env = "CLAIMDESK_PAYMENT_PROVIDER"
+    )]
+    payment_provider: ProviderName,
+    /// The base URL browsers and the sandbox reach this server at (hosted
+    /// pages, return pages, sandbox webhooks) [default: http://<listen address>].
+    #[arg(long, env = "CLAIMDESK_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+}
+
+impl Payments {
+    /// Keys are read from the environment only, never from arguments (which
+    /// other users of the machine can see) or files in the repository.
+    fn apply(&self, mut config: Config, listen: SocketAddr) -> anyhow::Result<Config> {
+        config.public_url = match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let host = if listen.ip().is_unspecified() {
+                    std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+                } else {
+                    listen.ip()
+                };
+                format!("http://{}", SocketAddr::new(host, listen.port()))
+            }
+        };
+        config.payment_provider = match self.payment_provider {
+            ProviderName::Sandbox => PaymentProvider::Sandbox,
+            ProviderName::Stripe => {
+                let var = |name: &str| {
+                    std::env::var(name)
+                        .ok()
+                        .filter(|v| !v.trim().is_empty())
+                        .with_context(|| format!("--payment-provider stripe needs {name} set"))
+                };
+                PaymentProvider::Stripe(StripeKeys {
+                    secret_key: var("CLAIMDESK_STRIPE_SECRET_KEY")?,
+                    webhook_secret: var("CLAIMDESK_STRIPE_WEBHOOK_SECRET")?,
+                    api_base: std::env::var("CLAIMDESK_STRIPE_API_BASE")
+                        .ok()
+                        .filter(|v| !v.trim().is_empty())
+                        .unwrap_or_else(|| "https://api.stripe.com".to_owned()),
+                })
+            }
+        };
+        Ok(config)
     }
 }
 
@@ -131,12 +197,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         None => {
-            serve(
-                cli.listen,
-                cli.limits.apply(Config::new(&cli.data)),
-                cli.demo,
-            )
-            .await
+            let config = cli
+                .payments
+                .apply(cli.limits.apply(Config::new(&cli.data)), cli.listen)?;
+            serve(cli.listen, config, cli.demo).await
         }
     }
 }
@@ -175,8 +239,9 @@ async fn serve(listen: SocketAddr, config: Config, with_demo: bool) -> anyhow::R
         .with_context(|| format!("listening on {listen}"))?;
     let local = listener.local_addr()?;
     println!(
-        "claimdesk-server listening on http://{local} (data: {})",
-        data.display()
+        "claimdesk-server listening on http://{local} (data: {}, payments: {})",
+        data.display(),
+        app.config().payment_provider.name()
     );
     axum::serve(
         listener,

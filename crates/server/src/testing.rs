@@ -52,15 +52,18 @@ impl TestServer {
         TestServer::start(config, None).await
     }
 
-    async fn start(config: Config, temp: Option<TempDir>) -> TestServer {
-        let app = App::open(config.clone())
-            .await
-            .expect("the test server opens its database");
-        app.load_demo().await.expect("the demo data loads");
+    async fn start(mut config: Config, temp: Option<TempDir>) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port");
         let addr = listener.local_addr().expect("a bound address");
+        // Hosted-page links and the sandbox provider's webhooks go to the
+        // port just bound.
+        config.public_url = format!("http://{addr}");
+        let app = App::open(config.clone())
+            .await
+            .expect("the test server opens its database");
+        app.load_demo().await.expect("the demo data loads");
         let running = serve(&app, listener);
         TestServer {
             base_url: format!("http://{addr}"),

@@ -2,6 +2,9 @@
 //! and every status change with its sync change, in the caller's transaction.
 
 pub(crate) mod ledger;
+pub(crate) mod orders;
+pub(crate) mod providers;
+pub(crate) mod webhooks;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use claimdesk_api::payments::{

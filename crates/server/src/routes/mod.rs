@@ -6,9 +6,12 @@ pub(crate) mod dividends;
 pub(crate) mod documents;
 pub(crate) mod mandates;
 pub(crate) mod payment_documents;
+pub(crate) mod payments;
 pub(crate) mod reads;
+pub(crate) mod sandbox;
 pub(crate) mod sync;
 pub(crate) mod uploads;
+pub(crate) mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -59,6 +62,15 @@ pub(crate) fn router(state: AppState) -> Router {
             routes::PROCEDURE_DOCUMENTS,
             get(uploads::procedure_documents),
         )
+        .route(routes::DOSSIER_DUE, get(payments::dossier_due))
+        .route(routes::DOSSIER_PAYMENTS, get(payments::dossier_payments))
+        .route(routes::PAYMENTS, post(payments::create_payment))
+        .route(routes::PAYMENT, get(payments::payment))
+        .route(routes::WEBHOOK_SANDBOX, post(webhooks::sandbox))
+        .route(routes::WEBHOOK_STRIPE, post(webhooks::stripe))
+        .route(routes::SANDBOX_CHECKOUT, get(sandbox::checkout))
+        .route(routes::SANDBOX_CHECKOUT_ACTION, post(sandbox::action))
+        .route(sandbox::CHECKOUT_RETURN, get(sandbox::checkout_return))
         .route(routes::DOSSIER_MANDATES, get(mandates::list).post(mandates::create))
         .route(routes::MANDATE_PDF, get(mandates::pdf))
         .route(routes::PAYMENT_RECEIPT, get(payment_documents::receipt))
@@ -74,6 +86,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(routes::ADMIN_GRANTS_REVOKE, post(admin::revoke))
         .route(routes::ADMIN_ACTIVATION_CODES, post(admin::activation_code))
         .route(routes::ADMIN_DOCUMENTS, post(uploads::post_agency_document))
+        .route(routes::ADMIN_TRANSFERS, post(payments::admin_transfer))
         .fallback(not_found)
         // Applies to the routes above, so it comes after them.
         .method_not_allowed_fallback(method_not_allowed)
