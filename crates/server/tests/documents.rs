@@ -3,45 +3,12 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use axum::http::{StatusCode, header};
 use claimdesk_api::routes::{self, path};
 use claimdesk_server::demo;
+use common::pdf::{pdf_text, plain_spaces};
 use common::{Harness, Reply};
 use serde_json::Value;
-
-/// Runs a PDF tool, failing with the way to install it when it is missing.
-fn tool(program: &str, args: &[&str]) -> std::process::Output {
-    Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is needed to check PDFs (make deps installs it): {e}")
-        })
-}
-
-fn pdf_text(bytes: &[u8], dir: &Path, name: &str) -> String {
-    let file = dir.join(name);
-    std::fs::write(&file, bytes).unwrap();
-    let file = file.to_str().unwrap();
-    let check = tool("qpdf", &["--check", file]);
-    assert!(
-        check.status.success(),
-        "qpdf --check {name}: {}",
-        String::from_utf8_lossy(&check.stdout)
-    );
-    let text = tool("pdftotext", &["-layout", file, "-"]);
-    assert!(text.status.success());
-    plain_spaces(&String::from_utf8(text.stdout).unwrap())
-}
-
-/// pdftotext renders the narrow and plain no-break spaces of French amounts
-/// as it likes: compare with ordinary spaces.
-fn plain_spaces(text: &str) -> String {
-    text.replace(['\u{202f}', '\u{a0}'], " ")
-}
 
 fn assert_pdf(reply: &Reply, filename: &str) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);

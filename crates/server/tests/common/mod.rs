@@ -1,6 +1,10 @@
-//! Calling the router directly (no socket) against a real SQLite file.
+//! Calling the router directly (no socket) against a real SQLite file; the
+//! real server over HTTP in `live`; the tools that read documents in `pdf`.
 
 #![allow(dead_code)]
+
+pub mod live;
+pub mod pdf;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

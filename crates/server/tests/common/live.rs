@@ -1,0 +1,64 @@
+//! The real server on a loopback port, spoken to over HTTP with reqwest.
+
+use axum::http::StatusCode;
+use claimdesk_server::testing::TestServer;
+use serde_json::Value;
+
+use super::Reply;
+
+pub struct Live {
+    pub server: TestServer,
+    http: reqwest::Client,
+}
+
+impl Live {
+    pub async fn start() -> Live {
+        Live {
+            server: TestServer::start_demo().await,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        self.server.token_for(email).await
+    }
+
+    async fn reply(response: reqwest::Response) -> Reply {
+        let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap().to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+            bytes,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        let response = self
+            .http
+            .get(self.server.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        Live::reply(response).await
+    }
+
+    /// A POST with `Idempotency-Key: key` when one is given.
+    pub async fn post(&self, path: &str, token: &str, key: Option<&str>, body: &Value) -> Reply {
+        let mut request = self
+            .http
+            .post(self.server.url(path))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(key) = key {
+            request = request.header(claimdesk_api::payments::IDEMPOTENCY_KEY_HEADER, key);
+        }
+        Live::reply(request.send().await.unwrap()).await
+    }
+}
