@@ -81,7 +81,9 @@ async fn a_dividend_lowers_the_claim_and_shows_on_the_dossier_statement() {
         routes::DOSSIER,
         claim["dossier_reference"].as_str().unwrap(),
     );
-    let balance_before = money(&live.get(&dossier_url, &debtor).await.body["balance"]);
+    let before = live.get(&dossier_url, &debtor).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    let balance_before = money(&before.body["dossier"]["balance"]);
 
     let body = json!({"amount": "250.00", "date": yesterday(), "reference": "VIR-REP-2026-0042"});
     let created = live.post(&url, &etude, Some("rep-1"), &body).await;
@@ -115,7 +117,7 @@ async fn a_dividend_lowers_the_claim_and_shows_on_the_dossier_statement() {
         due - Money::from_cents(10_050)
     );
 
-    let balance_after = money(&live.get(&dossier_url, &debtor).await.body["balance"]);
+    let balance_after = money(&live.get(&dossier_url, &debtor).await.body["dossier"]["balance"]);
     assert_eq!(balance_before - balance_after, Money::from_cents(35_050));
     // The dossier's statement, as its debtor reads it, has the répartition.
     let dossier = claim["dossier_reference"].as_str().unwrap();
