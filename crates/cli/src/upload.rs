@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
-use claimdesk_client::{Claimdesk, OutboxItem, OutboxState, SendReport, UploadProgress};
+use claimdesk_client::{
+    Claimdesk, OrderResult, OutboxItem, OutboxKind, OutboxState, SendReport, UploadProgress,
+};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -198,21 +200,44 @@ fn table(items: &[OutboxItem]) -> String {
         &[0, 4, 6],
     );
     for item in items {
-        let note = match (&item.state, &item.last_error, item.document_id) {
-            (OutboxState::Done, _, Some(id)) => format!("document {id}"),
+        let document = item.kind == OutboxKind::Document;
+        let made = item
+            .document_id
+            .map(|id| ("document", id))
+            .or(item.result.as_ref().map(|r| match r {
+                OrderResult::Payment(p) => ("payment", p.id),
+                OrderResult::Mandate(m) => ("mandate", m.id),
+                OrderResult::Dividend(d) => ("dividend", d.id),
+            }));
+        let note = match (&item.state, &item.last_error, made) {
+            (OutboxState::Done, _, Some((what, id))) => format!("{what} {id}"),
             (_, Some(e), _) if item.state != OutboxState::Cancelled => {
                 format!("{} ({})", e.message, e.code)
             }
             _ => String::new(),
         };
+        // An order has no file: its kind stands for the category.
         table.add_row(vec![
             item.id.to_string(),
             item.file_name.clone(),
             target(&item.attach_to),
-            item.category.as_str().to_owned(),
-            size(item.size),
+            if document {
+                item.category.as_str()
+            } else {
+                item.kind.as_str()
+            }
+            .to_owned(),
+            if document {
+                size(item.size)
+            } else {
+                "—".into()
+            },
             item.state.as_str().to_owned(),
-            format!("{}%", item.percent()),
+            if document {
+                format!("{}%", item.percent())
+            } else {
+                "—".into()
+            },
             note,
         ]);
     }

@@ -201,6 +201,29 @@ async fn cash_is_refused_with_the_reason_and_a_card_prints_its_page_offline_it_n
         .ok()
         .json();
     assert_eq!(due_json["pending"], "10.00");
+
+    // Back online, the outbox sends it; without a mandate the server
+    // refuses a debit, and the reason stays with the order.
+    server.restart().await;
+    let sent = claimdesk(home, None, &["outbox"], None).await;
+    assert!(sent.stdout.contains("payment_order"), "{}", sent.stdout);
+    let listed = claimdesk(home, None, &["outbox", "--json"], None)
+        .await
+        .ok()
+        .json();
+    let order = &listed.as_array().unwrap()[0];
+    assert_eq!(order["kind"], "payment_order");
+    assert_eq!(order["order"]["payment"]["method"], "direct_debit");
+    assert!(
+        order["state"] == "done" || order["state"] == "failed",
+        "{order}"
+    );
+    if order["state"] == "failed" {
+        assert!(
+            sent.stdout
+                .contains(order["last_error"]["message"].as_str().unwrap())
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

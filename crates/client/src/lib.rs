@@ -787,6 +787,15 @@ impl Claimdesk {
             .reachable_api()
             .await?
             .ok_or_else(|| self.needs_network("a direct-debit mandate"))?;
+        // Asked before anything is recorded: a mandate is made online or not
+        // at all (a cut after this point leaves it to the outbox, under its key).
+        if let Err(e) = api.clone().with_retry(RetryPolicy::NONE).health().await {
+            return Err(if e.is_unreachable() {
+                self.needs_network("a direct-debit mandate")
+            } else {
+                e
+            });
+        }
         let password = mandate.password.take();
         let store = self.store()?;
         let target = AttachTo::Dossier {

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use chrono::Local;
 use claimdesk_api::payments::{
-    NewDividend, NewPayment, Payment, PaymentInstructions, PaymentMethod, PaymentStatus,
-    ReceivedTransfer,
+    NewDividend, NewMandate, NewPayment, Payment, PaymentInstructions, PaymentMethod,
+    PaymentStatus, ReceivedTransfer,
 };
 use claimdesk_api::routes;
 use claimdesk_client::{
@@ -308,4 +308,141 @@ async fn a_dividend_recorded_offline_is_sent_once() {
         .unwrap_err();
     assert!(e.to_string().contains("future"), "{e}");
     assert_eq!(desk.outbox().await.unwrap().len(), 1);
+}
+
+/// Every byte under `dir`, to look for what must never be written down.
+fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            bytes.extend(all_bytes(&path));
+        } else {
+            bytes.extend(std::fs::read(&path).unwrap_or_default());
+        }
+    }
+    bytes
+}
+
+#[tokio::test]
+async fn a_mandate_needs_the_network_and_its_password_is_never_written_down() {
+    let mut server = TestServer::start_demo().await;
+    let SignedIn { home, mut desk, .. } = sign_in(&server, demo::DEBTORS[0]).await;
+    let (reference, _) = owing(&desk).await;
+    let mandate = |iban: &str, password: Option<&str>| NewMandate {
+        holder: "Société Exemple".into(),
+        iban: iban.into(),
+        bic: None,
+        day: 5,
+        amount: eur("50.00"),
+        password: password.map(str::to_owned),
+    };
+    let e = desk
+        .create_mandate(&reference, mandate("FR7630006000011234567890188", None))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ClientError::Invalid(_)), "{e:?}");
+
+    let first = desk
+        .create_mandate(&reference, mandate("FR7630006000011234567890189", None))
+        .await
+        .unwrap();
+    let first = first.sent().expect("online, made at once").clone();
+    assert!(!first.reference.is_empty());
+    let pdf = desk.mandate_pdf(first.id).await.unwrap();
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+
+    // New bank details replace the active mandate: the password again.
+    let other = "DE89370400440532013000";
+    let e = desk
+        .create_mandate(&reference, mandate(other, None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ClientError::Api {
+                code: claimdesk_api::ErrorCode::PasswordRequired,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let refused = desk.outbox().await.unwrap().pop().unwrap();
+    assert_eq!(refused.state, OutboxState::Failed);
+    assert_eq!(refused.last_error.unwrap().message, e.to_string());
+    let replaced = desk
+        .create_mandate(&reference, mandate(other, Some(demo::PASSWORD)))
+        .await
+        .unwrap();
+    let replaced = replaced.sent().expect("made with the password").clone();
+    assert_ne!(replaced.reference, first.reference);
+    let recorded = desk.outbox().await.unwrap().pop().unwrap();
+    assert_eq!(recorded.kind, OutboxKind::Mandate);
+    let Some(OrderRequest::Mandate { mandate: kept, .. }) = recorded.order else {
+        panic!("the mandate's request is kept: {recorded:?}");
+    };
+    assert_eq!(kept.password, None);
+
+    server.stop().await;
+    let e = desk
+        .create_mandate(&reference, mandate(other, Some(demo::PASSWORD)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Code::Client(ClientCode::NeedsNetwork), "{e}");
+
+    desk.store().unwrap().checkpoint().await.unwrap();
+    let written = all_bytes(home.path());
+    assert!(
+        !written
+            .windows(demo::PASSWORD.len())
+            .any(|w| w == demo::PASSWORD.as_bytes()),
+        "the password is nowhere on disk"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sends_of_the_same_outbox_at_once_make_one_payment() {
+    let mut server = TestServer::start_demo().await;
+    let SignedIn { home, desk, api } = sign_in(&server, demo::DEBTORS[1]).await;
+    let (reference, _) = owing(&desk).await;
+    let before = server_payments(&api, &reference).await.len();
+    server.stop().await;
+    let mut one = desk;
+    let queued = one
+        .order_payment(order(&reference, "3.21", PaymentMethod::Cheque))
+        .await
+        .unwrap();
+    assert!(matches!(queued, OrderOutcome::Queued { .. }), "{queued:?}");
+    // Another process on the same home: the desktop app beside the CLI.
+    let mut two = Claimdesk::open(Home::new(home.path()))
+        .await
+        .unwrap()
+        .with_retry(RetryPolicy {
+            max_tries: 6,
+            ..FAST
+        });
+    server.restart().await;
+    let (a, b) = tokio::join!(one.send_outbox(|_| {}), two.send_outbox(|_| {}));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let ids: std::collections::HashSet<i64> = a
+        .sent
+        .iter()
+        .chain(&b.sent)
+        .map(|s| s.document_id)
+        .collect();
+    assert_eq!(ids.len(), 1, "{a:?} {b:?}");
+    let payments = server_payments(&api, &reference).await;
+    assert_eq!(payments.len(), before + 1);
+    let item = one.outbox().await.unwrap().pop().unwrap();
+    assert!(
+        item.state == OutboxState::Done || item.state == OutboxState::Pending,
+        "{item:?}"
+    );
+    // Whatever the race left, one more send settles it on the same payment.
+    one.send_outbox(|_| {}).await.unwrap();
+    let item = one.outbox().await.unwrap().pop().unwrap();
+    assert_eq!(item.state, OutboxState::Done);
+    assert_eq!(item.result.map(|r| r.id()), ids.into_iter().next());
+    assert_eq!(server_payments(&api, &reference).await.len(), before + 1);
 }
