@@ -8,7 +8,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::http::{Method, StatusCode, header};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use claimdesk_api::auth::Role;
 use claimdesk_api::routes::{self, path};
 use claimdesk_server::demo;
 use common::{Harness, Reply};
@@ -677,4 +679,169 @@ async fn anonymous_callers_get_401_everywhere_but_health_and_the_document() {
     assert_eq!(health.body, json!({"status": "ok"}));
     let doc = h.call(Method::GET, routes::OPENAPI, None, None).await;
     assert_eq!(doc.status, StatusCode::OK);
+}
+
+/// A POST carrying an `Idempotency-Key`.
+async fn post_keyed(h: &Harness, url: &str, token: &str, key: &str, body: Value) -> Reply {
+    let request = Request::post(url)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", key)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    h.send(request).await
+}
+
+/// Mandates: signed by a debtor or a guarantor on a dossier they see, read
+/// by whoever sees it. Dividends: recorded by the étude of the claim's
+/// procedure, read by whoever sees the claim. A payment's documents follow
+/// its dossier.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mandates_dividends_and_payment_documents_by_role() {
+    let h = Harness::demo().await;
+    let db = oracle(&h).await;
+    let all = everything(&db).await;
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
+    let mut mandates: Vec<(i64, String)> = Vec::new();
+    for (n, (email, role)) in demo::accounts().into_iter().enumerate() {
+        let token = h.token(email).await;
+        let want = expected(&db, email).await;
+        let inside = want.dossiers.iter().next().cloned();
+        let outside = some_outside(&all.dossiers, &want.dossiers)[0].clone();
+        for (reference, visible) in inside
+            .map(|r| (r, true))
+            .into_iter()
+            .chain([(outside, false)])
+        {
+            let url = path(routes::DOSSIER_MANDATES, &reference);
+            let balance: String =
+                sqlx::query_scalar("SELECT balance FROM dossiers WHERE reference = ?")
+                    .bind(&reference)
+                    .fetch_one(&db)
+                    .await
+                    .unwrap();
+            let body = json!({"holder": "Titulaire", "iban": "FR1420041010050500013M02606",
+                "day": 10, "amount": "0.01", "password": demo::PASSWORD});
+            let reply = post_keyed(&h, &url, &token, &format!("mandate-{n}"), body).await;
+            let may_sign = matches!(role, Role::Debtor | Role::Guarantor);
+            let expected_status = match (may_sign, visible) {
+                (false, _) => StatusCode::FORBIDDEN,
+                (true, false) => StatusCode::NOT_FOUND,
+                (true, true) if balance.starts_with('-') || balance == "0.00" => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                (true, true) => StatusCode::CREATED,
+            };
+            assert_eq!(
+                reply.status, expected_status,
+                "{email} signs on {reference}: {}",
+                reply.text
+            );
+            if reply.status == StatusCode::CREATED {
+                mandates.push((reply.body["id"].as_i64().unwrap(), reference.clone()));
+            }
+            let listed = h.get(&url, &token).await;
+            if visible {
+                assert!(ok(&listed, "mandates").is_array(), "{email}");
+            } else {
+                assert_hidden(&listed, "mandates");
+            }
+        }
+
+        let inside = want.claims.iter().next().copied();
+        let outside = some_outside(&all.claims, &want.claims)[0];
+        for (claim, visible) in inside
+            .map(|c| (c, true))
+            .into_iter()
+            .chain([(outside, false)])
+        {
+            let url = path(routes::CLAIM_DIVIDENDS, claim);
+            let body = json!({"amount": "0.01", "date": yesterday, "reference": "VIR-MATRICE"});
+            let reply = post_keyed(&h, &url, &token, &format!("dividend-{n}"), body).await;
+            let expected_status = match (role, visible) {
+                (Role::Etude, true) => StatusCode::CREATED,
+                (Role::Etude, false) => StatusCode::NOT_FOUND,
+                _ => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(
+                reply.status, expected_status,
+                "{email} pays a dividend on claim {claim}: {}",
+                reply.text
+            );
+            let listed = h.get(&url, &token).await;
+            if visible {
+                assert!(ok(&listed, "dividends").is_array(), "{email}");
+            } else {
+                assert_hidden(&listed, "dividends");
+            }
+        }
+    }
+    assert!(mandates.len() >= 2, "debtors and guarantors signed");
+
+    // A transfer ordered by a debtor, its documents asked for by everyone.
+    let debtor = h.token(demo::DEBTORS[0]).await;
+    let reference = expected(&db, demo::DEBTORS[0])
+        .await
+        .dossiers
+        .into_iter()
+        .next()
+        .unwrap();
+    let ordered = post_keyed(
+        &h,
+        routes::PAYMENTS,
+        &debtor,
+        "matrix-transfer",
+        json!({"dossier_reference": reference, "amount": "0.01", "method": "transfer"}),
+    )
+    .await;
+    assert_eq!(ordered.status, StatusCode::CREATED, "{}", ordered.text);
+    let payment = ordered.body["id"].as_i64().unwrap();
+    for (email, _) in demo::accounts() {
+        let token = h.token(email).await;
+        let want = expected(&db, email).await;
+        for (id, reference) in &mandates {
+            let reply = h.get(&path(routes::MANDATE_PDF, id), &token).await;
+            if want.dossiers.contains(reference) {
+                assert_eq!(reply.status, StatusCode::OK, "{email}: {}", reply.text);
+                assert_eq!(reply.headers[header::CONTENT_TYPE], "application/pdf");
+            } else {
+                assert_hidden(&reply, "mandate pdf");
+            }
+        }
+        for route in [routes::PAYMENT_QR, routes::PAYMENT_INSTRUCTIONS] {
+            let reply = h.get(&path(route, payment), &token).await;
+            if want.dossiers.contains(&reference) {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::OK,
+                    "{email} {route}: {}",
+                    reply.text
+                );
+            } else {
+                assert_hidden(&reply, route);
+            }
+        }
+        let receipt = h.get(&path(routes::PAYMENT_RECEIPT, payment), &token).await;
+        let expected_status = if want.dossiers.contains(&reference) {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(receipt.status, expected_status, "{email} receipt");
+    }
+
+    // Without a session, nothing.
+    for (method, url) in [
+        (Method::GET, path(routes::DOSSIER_MANDATES, &reference)),
+        (Method::POST, path(routes::DOSSIER_MANDATES, &reference)),
+        (Method::GET, path(routes::MANDATE_PDF, 1)),
+        (Method::GET, path(routes::PAYMENT_RECEIPT, payment)),
+        (Method::GET, path(routes::PAYMENT_INSTRUCTIONS, payment)),
+        (Method::GET, path(routes::PAYMENT_QR, payment)),
+        (Method::GET, path(routes::CLAIM_DIVIDENDS, 1)),
+        (Method::POST, path(routes::CLAIM_DIVIDENDS, 1)),
+    ] {
+        let reply = h.call(method, &url, None, None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}");
+    }
 }
