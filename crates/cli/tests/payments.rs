@@ -195,12 +195,13 @@ async fn cash_is_refused_with_the_reason_and_a_card_prints_its_page_offline_it_n
         "{}",
         queued.stdout
     );
-    // The offline debit order counts as on its way.
+    // On its way: the card payment not completed, and the debit order
+    // waiting in the outbox.
     let due_json = claimdesk(home, None, &["due", reference, "--json"], None)
         .await
         .ok()
         .json();
-    assert_eq!(due_json["pending"], "10.00");
+    assert_eq!(due_json["pending"], "20.00");
 
     // Back online, the outbox sends it; without a mandate the server
     // refuses a debit, and the reason stays with the order.

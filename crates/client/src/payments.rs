@@ -4,9 +4,7 @@
 //! `Money` holds two decimals, and text with more never parses.
 
 use chrono::NaiveDate;
-use claimdesk_api::payments::{
-    Due, NewDividend, NewMandate, NewPayment, Payment, PaymentMethod, PaymentStatus,
-};
+use claimdesk_api::payments::{Due, NewDividend, NewMandate, NewPayment, Payment, PaymentStatus};
 use claimdesk_api::records::{Claim, InstallmentStatus};
 use claimdesk_domain::ident::{Bic, Iban};
 use claimdesk_domain::money::Money;
@@ -47,7 +45,8 @@ impl<T> OrderOutcome<T> {
 
 /// What is due on a dossier on `today`, from the store: the balance synced
 /// with the dossier, the unpaid parts of instalments past their due date, and
-/// what is on its way (payments pending and orders still in the outbox).
+/// what is on its way (payments pending, as the server counts them, and
+/// orders still in the outbox).
 pub(crate) async fn due(store: &Store, reference: &str, today: NaiveDate) -> Result<Due> {
     let detail = store
         .dossier(reference)
@@ -64,7 +63,7 @@ pub(crate) async fn due(store: &Store, reference: &str, today: NaiveDate) -> Res
         .payments_of(reference)
         .await?
         .iter()
-        .filter(|p| p.status == PaymentStatus::Pending && p.method != PaymentMethod::Card)
+        .filter(|p| p.status == PaymentStatus::Pending)
         .map(|p| p.amount)
         .sum();
     let queued: Money = orders::queued_payments(store, reference)

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::Local;
 use claimdesk_api::payments::{
-    NewDividend, NewMandate, NewPayment, Payment, PaymentInstructions, PaymentMethod,
+    Due, NewDividend, NewMandate, NewPayment, Payment, PaymentInstructions, PaymentMethod,
     PaymentStatus, ReceivedTransfer,
 };
 use claimdesk_api::routes;
@@ -246,6 +246,14 @@ async fn a_transfer_reconciled_by_the_agency_reaches_the_store_by_sync() {
     let due = desk.due(&reference).await.unwrap();
     assert_eq!(due.balance, balance - eur("25.00"));
     assert_eq!(due.pending, Money::ZERO);
+    // Read offline from the store, it is what the server says.
+    let token = desk.keyring_slot().unwrap().load().await.unwrap().unwrap();
+    let api = ApiClient::new(&server.base_url).unwrap().with_token(token);
+    let online: Due = api
+        .get(&routes::path(routes::DOSSIER_DUE, &reference), &[])
+        .await
+        .unwrap();
+    assert_eq!(due, online);
 }
 
 #[tokio::test]
