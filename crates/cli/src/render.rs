@@ -34,7 +34,7 @@ pub fn sync_summary(report: &SyncReport) -> String {
     let c = &report.counts;
     format!(
         "synced {} changes in {:.1} s — {} procedures, {} claims, {} dossiers, {} instalments, \
-         {} documents{}",
+         {} documents{}{}",
         report.changes_applied,
         report.duration.as_secs_f64(),
         c.procedures,
@@ -42,6 +42,12 @@ pub fn sync_summary(report: &SyncReport) -> String {
         c.dossiers,
         c.installments,
         c.documents,
+        // Études have none: the line stays as it was for them.
+        if c.payments > 0 {
+            format!(", {} payments", c.payments)
+        } else {
+            String::new()
+        },
         if report.restarted_from_scratch {
             " (from scratch: the server refused the previous sync point)"
         } else {
@@ -484,5 +490,8 @@ mod tests {
             "synced 1234 changes in 0.8 s — 45 procedures, 312 claims, 9 dossiers, 40 instalments, \
              12 documents"
         );
+        let mut with_payments = report;
+        with_payments.counts.payments = 3;
+        assert!(sync_summary(&with_payments).ends_with("12 documents, 3 payments"));
     }
 }
