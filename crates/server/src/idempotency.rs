@@ -32,6 +32,14 @@ pub(crate) enum Begun {
     Replay { status: u16, body: String },
 }
 
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    request_hash: String,
+    locked_until: Option<DateTime<Utc>>,
+    response_status: Option<i64>,
+    response_body: Option<String>,
+}
+
 /// The `Idempotency-Key` header, required.
 pub(crate) fn key_from(headers: &HeaderMap) -> AppResult<String> {
     let key = headers
@@ -73,18 +81,23 @@ pub(crate) async fn begin(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    let found: Option<(String, Option<DateTime<Utc>>, Option<i64>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT request_hash, locked_until, response_status, response_body \
-             FROM idempotency_keys WHERE user_id = ? AND scope = ? AND key = ?",
-        )
-        .bind(user_id)
-        .bind(scope)
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let found: Option<KeyRow> = sqlx::query_as(
+        "SELECT request_hash, locked_until, response_status, response_body \
+         FROM idempotency_keys WHERE user_id = ? AND scope = ? AND key = ?",
+    )
+    .bind(user_id)
+    .bind(scope)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
     let locked_until = now + LEASE;
-    let Some((hash, held_until, status, body)) = found else {
+    let Some(KeyRow {
+        request_hash: hash,
+        locked_until: held_until,
+        response_status: status,
+        response_body: body,
+    }) = found
+    else {
         sqlx::query(
             "INSERT INTO idempotency_keys (user_id, key, scope, request_hash, locked_until, \
              created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

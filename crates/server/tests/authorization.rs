@@ -12,6 +12,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use claimdesk_api::auth::Role;
 use claimdesk_api::routes::{self, path};
+use claimdesk_domain::ident::RfReference;
 use claimdesk_server::demo;
 use common::{Harness, Reply};
 use serde_json::{Value, json};
@@ -339,6 +340,20 @@ async fn check_reads(email: &str) {
         assert_hidden(&h.get(&path(routes::CLAIM_RIB, id), t).await, "claim rib");
     }
 
+    // What is due and the payments follow the dossier.
+    for reference in some_inside(&want.dossiers) {
+        let due = h.get(&path(routes::DOSSIER_DUE, &reference), t).await;
+        let due = ok(&due, "due");
+        assert_eq!(due["balance"], dossiers[&reference]["balance"]);
+        let listed = h.get(&path(routes::DOSSIER_PAYMENTS, &reference), t).await;
+        assert!(ok(&listed, "dossier payments").is_array());
+    }
+    for reference in some_outside(&all.dossiers, &want.dossiers) {
+        for route in [routes::DOSSIER_DUE, routes::DOSSIER_PAYMENTS] {
+            assert_hidden(&h.get(&path(route, &reference), t).await, route);
+        }
+    }
+
     // Documents follow their dossier or procedure, listed and one by one.
     for reference in some_inside(&want.dossiers) {
         let listed = h.get(&path(routes::DOSSIER_DOCUMENTS, &reference), t).await;
@@ -452,6 +467,9 @@ fn read_routes(procedure: i64, claim: i64, reference: &str) -> Vec<String> {
         path(routes::PROCEDURE_DOCUMENTS, procedure),
         path(routes::DOCUMENT, 1),
         path(routes::DOCUMENT_CONTENT, 1),
+        path(routes::DOSSIER_DUE, reference),
+        path(routes::DOSSIER_PAYMENTS, reference),
+        path(routes::PAYMENT, 1),
     ]
 }
 
@@ -496,7 +514,17 @@ async fn admin_requests(
     });
     let admin = h.token(demo::ADMIN_USER).await;
     let upload = h.upload(&admin, &common::pdf_bytes(7), "relance.pdf").await;
+    let received_on = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
     vec![
+        (
+            Method::POST,
+            routes::ADMIN_TRANSFERS.to_owned(),
+            Some(json!({
+                "reference": RfReference::for_dossier(&reference).unwrap().grouped(),
+                "amount": "1.00", "received_on": received_on,
+            })),
+            StatusCode::CREATED,
+        ),
         (
             Method::POST,
             routes::ADMIN_DOCUMENTS.to_owned(),
@@ -670,6 +698,7 @@ async fn anonymous_callers_get_401_everywhere_but_health_and_the_document() {
         routes::LOGOUT,
         routes::DOCUMENTS,
         routes::UPLOADS,
+        routes::PAYMENTS,
     ] {
         let reply = h.call(Method::POST, url, None, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}");
@@ -681,7 +710,136 @@ async fn anonymous_callers_get_401_everywhere_but_health_and_the_document() {
     assert_eq!(doc.status, StatusCode::OK);
 }
 
+/// Paying: only a debtor or a guarantor, on a dossier they see; a payment is
+/// read by whoever sees its dossier; the provider's routes take no session
+/// and answer on their own terms (a signature, a page's secret id).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payments_by_role() {
+    let h = Harness::demo().await;
+    let db = oracle(&h).await;
+    let all = everything(&db).await;
+    let mut created: Vec<(i64, String)> = Vec::new();
+    for (n, (email, role)) in demo::accounts().into_iter().enumerate() {
+        let token = h.token(email).await;
+        let want = expected(&db, email).await;
+        for (reference, visible, balance) in order_dossiers(&db, &all, &want).await {
+            let reply = post_keyed(
+                &h,
+                routes::PAYMENTS,
+                &token,
+                &format!("matrix-{n}-{reference}"),
+                json!({"dossier_reference": reference, "amount": "0.01", "method": "cheque"}),
+            )
+            .await;
+            let expected_status = order_status(role, visible, &balance);
+            assert_eq!(
+                reply.status, expected_status,
+                "{email} pays {reference}: {}",
+                reply.text
+            );
+            if reply.status == StatusCode::CREATED {
+                created.push((reply.body["id"].as_i64().unwrap(), reference.clone()));
+            }
+        }
+    }
+    assert!(created.len() >= 2, "debtors and guarantors paid");
+    for (email, _) in demo::accounts() {
+        let token = h.token(email).await;
+        let want = expected(&db, email).await;
+        for (id, reference) in &created {
+            let reply = h.get(&path(routes::PAYMENT, id), &token).await;
+            if want.dossiers.contains(reference) {
+                assert_eq!(ok(&reply, "payment")["id"], *id, "{email}");
+                let listed = h
+                    .get(&path(routes::DOSSIER_PAYMENTS, reference), &token)
+                    .await;
+                assert!(
+                    ok(&listed, "dossier payments")
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["id"] == *id)
+                );
+            } else {
+                assert_hidden(&reply, "payment");
+            }
+        }
+    }
+    // No session needed, none helps: a webhook needs its signature, a page
+    // its secret id.
+    let admin = h.token(demo::ADMIN_USER).await;
+    for token in [None, Some(admin.as_str())] {
+        for route in [routes::WEBHOOK_SANDBOX] {
+            let reply = h
+                .call(Method::POST, route, token, Some(json!({"id": "evt_1"})))
+                .await;
+            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{route}");
+            assert_eq!(reply.code(), "invalid_signature");
+        }
+        let reply = h
+            .call(
+                Method::POST,
+                routes::WEBHOOK_STRIPE,
+                token,
+                Some(json!({"id": "evt_1"})),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "stripe is not the demo's provider"
+        );
+        let page = path(
+            routes::SANDBOX_CHECKOUT,
+            "sbx_0123456789abcdef0123456789abcdef",
+        );
+        assert_eq!(
+            h.call(Method::GET, &page, token, None).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
 /// A POST carrying an `Idempotency-Key`.
+/// A dossier `want` sees (if any) and one it does not, with their balances:
+/// where a role's orders are tried.
+async fn order_dossiers(
+    db: &SqlitePool,
+    all: &Expected,
+    want: &Expected,
+) -> Vec<(String, bool, String)> {
+    let inside = want.dossiers.iter().next().cloned();
+    let outside = some_outside(&all.dossiers, &want.dossiers)[0].clone();
+    let mut out = Vec::new();
+    for (reference, visible) in inside
+        .map(|r| (r, true))
+        .into_iter()
+        .chain([(outside, false)])
+    {
+        let balance: String =
+            sqlx::query_scalar("SELECT balance FROM dossiers WHERE reference = ?")
+                .bind(&reference)
+                .fetch_one(db)
+                .await
+                .unwrap();
+        out.push((reference, visible, balance));
+    }
+    out
+}
+
+/// What an order on a dossier (a payment, a mandate) answers: only a debtor
+/// or a guarantor orders, on a dossier they see, while something is due.
+fn order_status(role: Role, visible: bool, balance: &str) -> StatusCode {
+    match (matches!(role, Role::Debtor | Role::Guarantor), visible) {
+        (false, _) => StatusCode::FORBIDDEN,
+        (true, false) => StatusCode::NOT_FOUND,
+        (true, true) if balance.starts_with('-') || balance == "0.00" => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        (true, true) => StatusCode::CREATED,
+    }
+}
+
 async fn post_keyed(h: &Harness, url: &str, token: &str, key: &str, body: Value) -> Reply {
     let request = Request::post(url)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -706,32 +864,12 @@ async fn mandates_dividends_and_payment_documents_by_role() {
     for (n, (email, role)) in demo::accounts().into_iter().enumerate() {
         let token = h.token(email).await;
         let want = expected(&db, email).await;
-        let inside = want.dossiers.iter().next().cloned();
-        let outside = some_outside(&all.dossiers, &want.dossiers)[0].clone();
-        for (reference, visible) in inside
-            .map(|r| (r, true))
-            .into_iter()
-            .chain([(outside, false)])
-        {
+        for (reference, visible, balance) in order_dossiers(&db, &all, &want).await {
             let url = path(routes::DOSSIER_MANDATES, &reference);
-            let balance: String =
-                sqlx::query_scalar("SELECT balance FROM dossiers WHERE reference = ?")
-                    .bind(&reference)
-                    .fetch_one(&db)
-                    .await
-                    .unwrap();
             let body = json!({"holder": "Titulaire", "iban": "FR1420041010050500013M02606",
                 "day": 10, "amount": "0.01", "password": demo::PASSWORD});
             let reply = post_keyed(&h, &url, &token, &format!("mandate-{n}"), body).await;
-            let may_sign = matches!(role, Role::Debtor | Role::Guarantor);
-            let expected_status = match (may_sign, visible) {
-                (false, _) => StatusCode::FORBIDDEN,
-                (true, false) => StatusCode::NOT_FOUND,
-                (true, true) if balance.starts_with('-') || balance == "0.00" => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                (true, true) => StatusCode::CREATED,
-            };
+            let expected_status = order_status(role, visible, &balance);
             assert_eq!(
                 reply.status, expected_status,
                 "{email} signs on {reference}: {}",

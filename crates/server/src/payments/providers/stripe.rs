@@ -147,9 +147,12 @@ mod tests {
       "url": "https://checkout.stripe.com/c/pay/cs_test_a1YS1URlnyQCN5fUUduORoQ7Pw41PJqDWkIVQCpJPqkfIhd6tVY8XB1OLY#fidkdWxOYHwnPyd1blpxYHZxWjA0"
     }"#;
 
+    /// The headers and form of one request the fake API received.
+    type Received = (HeaderMap, HashMap<String, String>);
+
     #[derive(Default, Clone)]
     struct Seen {
-        requests: Arc<Mutex<Vec<(HeaderMap, HashMap<String, String>)>>>,
+        requests: Arc<Mutex<Vec<Received>>>,
     }
 
     async fn fake_stripe(refuse: bool) -> (String, Seen) {
