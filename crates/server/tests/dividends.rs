@@ -75,7 +75,7 @@ async fn a_dividend_lowers_the_claim_and_shows_on_the_dossier_statement() {
         }
     }
     let (claim, debtor) = found.expect("a demo debtor's claim in the étude's procedures");
-    let url = path(routes::CLAIM_DIVIDENDS, &claim["id"].to_string());
+    let url = path(routes::CLAIM_DIVIDENDS, claim["id"].to_string());
     assert_eq!(live.get(&url, &etude).await.body, json!([]));
     let dossier_url = path(
         routes::DOSSIER,
@@ -144,7 +144,7 @@ async fn dividends_above_what_is_due_in_the_future_or_unreferenced_are_refused()
     let live = Live::start().await;
     let etude = live.token(demo::ETUDE_USER).await;
     let claim = claim(&live, &etude).await;
-    let url = path(routes::CLAIM_DIVIDENDS, &claim["id"].to_string());
+    let url = path(routes::CLAIM_DIVIDENDS, claim["id"].to_string());
     let above = entitlement(&claim) + Money::from_cents(1);
     let tomorrow = (Utc::now().date_naive() + Duration::days(2)).to_string();
     let cases = [
@@ -214,7 +214,7 @@ async fn only_the_etude_of_the_procedure_records_dividends() {
     let live = Live::start().await;
     let etude = live.token(demo::ETUDE_USER).await;
     let claim = claim(&live, &etude).await;
-    let url = path(routes::CLAIM_DIVIDENDS, &claim["id"].to_string());
+    let url = path(routes::CLAIM_DIVIDENDS, claim["id"].to_string());
     let body = json!({"amount": "10.00", "date": yesterday(), "reference": "R"});
     for email in [demo::DEBTORS[0], demo::GUARANTORS[0], demo::ADMIN_USER] {
         let token = live.token(email).await;
@@ -237,7 +237,7 @@ async fn only_the_etude_of_the_procedure_records_dividends() {
         .map(|c| c["id"].as_i64().unwrap())
         .collect();
     let hidden = (1..).find(|id| !visible.contains(id)).unwrap();
-    let other = path(routes::CLAIM_DIVIDENDS, &hidden.to_string());
+    let other = path(routes::CLAIM_DIVIDENDS, hidden.to_string());
     let refused = live.post(&other, &etude, Some("k"), &body).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text);
     assert_eq!(live.get(&other, &etude).await.status, StatusCode::NOT_FOUND);

@@ -91,7 +91,7 @@ async fn a_debtor_signs_a_mandate_and_gets_its_pdf() {
     assert!(!listed.text.contains("0505"), "no full IBAN in the list");
 
     let pdf = live
-        .get(&path(routes::MANDATE_PDF, &m["id"].to_string()), &token)
+        .get(&path(routes::MANDATE_PDF, m["id"].to_string()), &token)
         .await;
     assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text);
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
@@ -289,7 +289,7 @@ async fn only_the_dossiers_debtors_and_guarantors_sign_mandates() {
         .post(&url, &owner, Some("k"), &mandate(IBAN, "10.00"))
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
-    let pdf = path(routes::MANDATE_PDF, &created.body["id"].to_string());
+    let pdf = path(routes::MANDATE_PDF, created.body["id"].to_string());
     assert_eq!(
         live.get(&pdf, &stranger).await.status,
         StatusCode::NOT_FOUND

@@ -49,7 +49,7 @@ async fn order(live: &Live, token: &str, dossier: &str, method: &str, amount: &s
 }
 
 fn document(payment: &Value, route: &str) -> String {
-    path(route, &payment["id"].to_string())
+    path(route, payment["id"].to_string())
 }
 
 /// The payload's elements checked one by one against EPC069-12 and the
