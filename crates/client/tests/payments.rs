@@ -454,3 +454,105 @@ async fn two_sends_of_the_same_outbox_at_once_make_one_payment() {
     assert_eq!(item.result.map(|r| r.id()), ids.into_iter().next());
     assert_eq!(server_payments(&api, &reference).await.len(), before + 1);
 }
+
+/// The sandbox's hosted page, as a browser would use it: approve, then the
+/// challenge with the code the page shows. `checkout_url`'s path is served
+/// by the test server whatever address the server advertises.
+async fn approve_on_the_hosted_page(server: &TestServer, checkout_url: &str) {
+    let path = checkout_url
+        .find("/sandbox/")
+        .map(|at| &checkout_url[at..])
+        .unwrap_or_else(|| panic!("a sandbox page: {checkout_url}"));
+    let browser = reqwest::Client::new();
+    let page = browser
+        .get(server.url(path))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("approve"), "{page}");
+    let challenge = browser
+        .post(server.url(&format!("{path}/approve")))
+        .form(&[("", "")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = challenge
+        .split("<code id=\"code\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_else(|| panic!("the challenge shows its test code: {challenge}"));
+    let done = browser
+        .post(server.url(&format!("{path}/challenge")))
+        .form(&[("code", code)])
+        .send()
+        .await
+        .unwrap();
+    assert!(done.status().is_success(), "{:?}", done.text().await);
+}
+
+#[tokio::test]
+async fn a_card_payment_approved_on_the_hosted_page_comes_back_by_sync_with_a_receipt() {
+    let server = TestServer::start_demo().await;
+    let SignedIn {
+        home: _home,
+        mut desk,
+        ..
+    } = sign_in(&server, demo::DEBTORS[0]).await;
+    let (reference, balance) = owing(&desk).await;
+    let due = desk.due(&reference).await.unwrap();
+    let Some(unpaid) = due
+        .installments
+        .iter()
+        .find(|i| i.paid.is_zero() && i.amount <= balance)
+        .cloned()
+    else {
+        panic!("an unpaid instalment on {reference}: {due:?}");
+    };
+    let outcome = desk
+        .order_payment(NewPayment {
+            installments: vec![unpaid.number as u32],
+            ..order(&reference, &unpaid.amount.to_string(), PaymentMethod::Card)
+        })
+        .await
+        .unwrap();
+    let OrderOutcome::Sent {
+        result: payment,
+        item_id: None,
+    } = outcome
+    else {
+        panic!("a card payment is sent at once, never queued: {outcome:?}");
+    };
+    assert!(desk.outbox().await.unwrap().is_empty());
+    let url = payment.checkout_url.clone().expect("the hosted page");
+    approve_on_the_hosted_page(&server, &url).await;
+
+    desk.sync(|_| {}).await.unwrap();
+    let synced = desk
+        .payments(&reference)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id == payment.id)
+        .unwrap();
+    assert_eq!(synced.status, PaymentStatus::Succeeded, "{synced:?}");
+    assert_eq!(synced.checkout_url, None);
+    let due = desk.due(&reference).await.unwrap();
+    let paid = due
+        .installments
+        .iter()
+        .find(|i| i.number == unpaid.number)
+        .unwrap();
+    assert_eq!(paid.paid, unpaid.amount);
+    assert_eq!(due.balance, balance - unpaid.amount);
+
+    let receipt = desk.payment_receipt(payment.id).await.unwrap();
+    assert!(receipt.bytes.starts_with(b"%PDF"));
+}
