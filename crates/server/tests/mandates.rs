@@ -6,6 +6,7 @@ mod common;
 
 use axum::http::{StatusCode, header};
 use claimdesk_api::routes::{self, path};
+use claimdesk_domain::Money;
 use claimdesk_server::demo;
 use common::live::Live;
 use common::pdf::{assert_has, pdf_text};
@@ -15,26 +16,6 @@ const IBAN: &str = "FR14 2004 1010 0505 0001 3M02 606";
 const NEW_IBAN: &str = "FR76 3000 6000 0112 3456 7890 189";
 const HOLDER: &str = "Boulangerie Martin SARL";
 
-/// A dossier of the first demo debtor that still owes something.
-async fn owing_dossier(live: &Live, token: &str) -> Value {
-    live.get(routes::DOSSIERS, token)
-        .await
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| {
-            d["balance"]
-                .as_str()
-                .unwrap()
-                .parse::<claimdesk_domain::Money>()
-                .unwrap()
-                .is_positive()
-        })
-        .expect("a demo dossier with a balance")
-        .clone()
-}
-
 fn mandate(iban: &str, amount: &str) -> Value {
     json!({"holder": HOLDER, "iban": iban, "bic": "PSSTFRPPLYO", "day": 5, "amount": amount})
 }
@@ -43,7 +24,7 @@ fn mandate(iban: &str, amount: &str) -> Value {
 async fn a_debtor_signs_a_mandate_and_gets_its_pdf() {
     let live = Live::start().await;
     let token = live.token(demo::DEBTORS[0]).await;
-    let dossier = owing_dossier(&live, &token).await;
+    let dossier = live.owing_dossier(&token, Money::ZERO).await;
     let reference = dossier["reference"].as_str().unwrap();
     let url = path(routes::DOSSIER_MANDATES, reference);
 
@@ -128,13 +109,13 @@ async fn a_debtor_signs_a_mandate_and_gets_its_pdf() {
 async fn bad_bank_details_and_amounts_are_refused_with_the_reason() {
     let live = Live::start().await;
     let token = live.token(demo::DEBTORS[0]).await;
-    let dossier = owing_dossier(&live, &token).await;
+    let dossier = live.owing_dossier(&token, Money::ZERO).await;
     let url = path(
         routes::DOSSIER_MANDATES,
         dossier["reference"].as_str().unwrap(),
     );
-    let balance: claimdesk_domain::Money = dossier["balance"].as_str().unwrap().parse().unwrap();
-    let above = balance + claimdesk_domain::Money::from_cents(1);
+    let balance: Money = dossier["balance"].as_str().unwrap().parse().unwrap();
+    let above = balance + Money::from_cents(1);
     let cases = [
         (
             "bad-checksum",
@@ -200,7 +181,7 @@ async fn bad_bank_details_and_amounts_are_refused_with_the_reason() {
 async fn new_bank_details_need_the_password_and_revoke_the_old_mandate() {
     let live = Live::start().await;
     let token = live.token(demo::DEBTORS[0]).await;
-    let dossier = owing_dossier(&live, &token).await;
+    let dossier = live.owing_dossier(&token, Money::ZERO).await;
     let url = path(
         routes::DOSSIER_MANDATES,
         dossier["reference"].as_str().unwrap(),
@@ -258,7 +239,7 @@ async fn new_bank_details_need_the_password_and_revoke_the_old_mandate() {
 async fn only_the_dossiers_debtors_and_guarantors_sign_mandates() {
     let live = Live::start().await;
     let owner = live.token(demo::DEBTORS[0]).await;
-    let dossier = owing_dossier(&live, &owner).await;
+    let dossier = live.owing_dossier(&owner, Money::ZERO).await;
     let url = path(
         routes::DOSSIER_MANDATES,
         dossier["reference"].as_str().unwrap(),

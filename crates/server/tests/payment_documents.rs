@@ -22,19 +22,6 @@ fn french(amount: Money) -> String {
     plain_spaces(&amount.to_french())
 }
 
-/// A dossier of the first demo debtor that still owes something.
-async fn owing_dossier(live: &Live, token: &str) -> Value {
-    live.get(routes::DOSSIERS, token)
-        .await
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| money(&d["balance"]) > Money::from_cents(50_000))
-        .expect("a demo dossier with a balance")
-        .clone()
-}
-
 async fn order(live: &Live, token: &str, dossier: &str, method: &str, amount: &str) -> Value {
     let ordered = live
         .post(
@@ -87,7 +74,7 @@ fn assert_pdf_file(reply: &Reply, prefix: &str) {
 async fn a_transfer_has_its_qr_code_instructions_and_once_received_its_receipt() {
     let live = Live::start().await;
     let token = live.token(demo::DEBTORS[0]).await;
-    let dossier = owing_dossier(&live, &token).await;
+    let dossier = live.owing_dossier(&token, Money::from_cents(50_000)).await;
     let reference = dossier["reference"].as_str().unwrap();
     let balance = money(&dossier["balance"]);
     let payment = order(&live, &token, reference, "transfer", "120.00").await;
@@ -182,7 +169,7 @@ async fn a_transfer_has_its_qr_code_instructions_and_once_received_its_receipt()
 async fn a_cheque_has_instructions_and_no_qr_code_a_card_neither() {
     let live = Live::start().await;
     let token = live.token(demo::DEBTORS[0]).await;
-    let dossier = owing_dossier(&live, &token).await;
+    let dossier = live.owing_dossier(&token, Money::from_cents(50_000)).await;
     let reference = dossier["reference"].as_str().unwrap();
     let cheque = order(&live, &token, reference, "cheque", "80.00").await;
     let dir = tempfile::tempdir().unwrap();
@@ -226,7 +213,7 @@ async fn a_cheque_has_instructions_and_no_qr_code_a_card_neither() {
 async fn a_payments_documents_stay_with_those_who_see_its_dossier() {
     let live = Live::start().await;
     let token = live.token(demo::DEBTORS[0]).await;
-    let dossier = owing_dossier(&live, &token).await;
+    let dossier = live.owing_dossier(&token, Money::from_cents(50_000)).await;
     let payment = order(
         &live,
         &token,

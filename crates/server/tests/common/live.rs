@@ -1,6 +1,8 @@
 //! The real server on a loopback port, spoken to over HTTP with reqwest.
 
 use axum::http::StatusCode;
+use claimdesk_api::routes;
+use claimdesk_domain::Money;
 use claimdesk_server::testing::TestServer;
 use serde_json::Value;
 
@@ -26,16 +28,7 @@ impl Live {
     async fn reply(response: reqwest::Response) -> Reply {
         let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap().to_vec();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-            bytes,
-        }
+        Reply::new(status, headers, response.bytes().await.unwrap().to_vec())
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Reply {
@@ -60,5 +53,18 @@ impl Live {
             request = request.header(claimdesk_api::payments::IDEMPOTENCY_KEY_HEADER, key);
         }
         Live::reply(request.send().await.unwrap()).await
+    }
+
+    /// A dossier of the user's that owes more than `more_than`.
+    pub async fn owing_dossier(&self, token: &str, more_than: Money) -> Value {
+        self.get(routes::DOSSIERS, token)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["balance"].as_str().unwrap().parse::<Money>().unwrap() > more_than)
+            .expect("a demo dossier with a balance")
+            .clone()
     }
 }

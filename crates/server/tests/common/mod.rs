@@ -35,6 +35,18 @@ pub struct Reply {
 }
 
 impl Reply {
+    pub fn new(status: StatusCode, headers: HeaderMap, bytes: Vec<u8>) -> Reply {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+            bytes,
+        }
+    }
+
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or("")
     }
@@ -82,15 +94,7 @@ impl Harness {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-            bytes: bytes.to_vec(),
-        }
+        Reply::new(status, headers, bytes.to_vec())
     }
 
     pub async fn call(
