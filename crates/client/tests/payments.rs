@@ -68,6 +68,13 @@ async fn owing(desk: &Claimdesk) -> (String, Money) {
     (dossier.reference, dossier.balance)
 }
 
+/// A debtor signed in and synced, with one of their dossiers that owes.
+async fn debtor_owing(server: &TestServer, email: &str) -> (TempDir, Claimdesk, String, Money) {
+    let SignedIn { home, desk, .. } = sign_in(server, email).await;
+    let (reference, balance) = owing(&desk).await;
+    (home, desk, reference, balance)
+}
+
 fn order(reference: &str, amount: &str, method: PaymentMethod) -> NewPayment {
     NewPayment {
         dossier_reference: reference.to_owned(),
@@ -168,12 +175,7 @@ async fn an_order_made_offline_waits_and_is_sent_exactly_once_across_a_restart()
 #[tokio::test]
 async fn cash_and_amounts_above_the_balance_are_refused_before_anything_is_recorded() {
     let server = TestServer::start_demo().await;
-    let SignedIn {
-        home: _home,
-        mut desk,
-        ..
-    } = sign_in(&server, demo::DEBTORS[0]).await;
-    let (reference, balance) = owing(&desk).await;
+    let (_home, mut desk, reference, balance) = debtor_owing(&server, demo::DEBTORS[0]).await;
     let e = desk
         .order_payment(order(&reference, "10.00", PaymentMethod::Cash))
         .await
@@ -197,12 +199,7 @@ async fn cash_and_amounts_above_the_balance_are_refused_before_anything_is_recor
 #[tokio::test]
 async fn a_transfer_reconciled_by_the_agency_reaches_the_store_by_sync() {
     let server = TestServer::start_demo().await;
-    let SignedIn {
-        home: _home,
-        mut desk,
-        ..
-    } = sign_in(&server, demo::DEBTORS[1]).await;
-    let (reference, balance) = owing(&desk).await;
+    let (_home, mut desk, reference, balance) = debtor_owing(&server, demo::DEBTORS[1]).await;
     let outcome = desk
         .order_payment(order(&reference, "25.00", PaymentMethod::Transfer))
         .await
@@ -501,12 +498,7 @@ async fn approve_on_the_hosted_page(server: &TestServer, checkout_url: &str) {
 #[tokio::test]
 async fn a_card_payment_approved_on_the_hosted_page_comes_back_by_sync_with_a_receipt() {
     let server = TestServer::start_demo().await;
-    let SignedIn {
-        home: _home,
-        mut desk,
-        ..
-    } = sign_in(&server, demo::DEBTORS[0]).await;
-    let (reference, balance) = owing(&desk).await;
+    let (_home, mut desk, reference, balance) = debtor_owing(&server, demo::DEBTORS[0]).await;
     let due = desk.due(&reference).await.unwrap();
     let Some(unpaid) = due
         .installments
