@@ -276,3 +276,46 @@ async fn only_the_dossiers_debtors_and_guarantors_sign_mandates() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_creditor_identifier_no_mandate_is_signed() {
+    let live = Live::start().await;
+    let token = live.token(demo::DEBTORS[0]).await;
+    let dossier = live.owing_dossier(&token, Money::ZERO).await;
+    let reference = dossier["reference"].as_str().unwrap();
+    let file = live.server.data_dir.join("claimdesk.sqlite");
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE servicing_entities SET creditor_identifier = '' WHERE id = \
+         (SELECT servicing_entity_id FROM dossiers WHERE reference = ?)",
+    )
+    .bind(reference)
+    .execute(&db)
+    .await
+    .unwrap();
+    db.close().await;
+
+    let url = path(routes::DOSSIER_MANDATES, reference);
+    let refused = live
+        .post(&url, &token, Some("no-ics"), &mandate(IBAN, "10.00"))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("SEPA creditor identifier"),
+        "{}",
+        refused.text
+    );
+    assert!(
+        live.get(&url, &token)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
