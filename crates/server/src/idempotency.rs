@@ -231,4 +231,92 @@ mod tests {
         );
         assert!(key_from(&headers).is_err());
     }
+
+    #[tokio::test]
+    async fn keys_are_held_replayed_taken_over_and_purged() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = crate::App::open(crate::Config::new(dir.path()))
+            .await
+            .unwrap();
+        let mut conn = app.state.db.write.acquire().await.unwrap();
+        let user: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, password_hash, role, display_name, created_at) \
+             VALUES ('u@example.org', 'x', 'debtor', 'U', '2027-01-15 08:00:00') RETURNING id",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        let t0 = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        assert_eq!(
+            super::begin(&mut conn, user, "s", "k", "h1", t0)
+                .await
+                .unwrap(),
+            Begun::Fresh
+        );
+        assert!(matches!(
+            super::begin(&mut conn, user, "s", "k", "h1", t0 + TimeDelta::seconds(59)).await,
+            Err(AppError::RequestInProgress)
+        ));
+        assert!(matches!(
+            super::begin(&mut conn, user, "s", "k", "h2", t0).await,
+            Err(AppError::IdempotencyKeyReused)
+        ));
+        // Another route, the same key: another key.
+        assert_eq!(
+            super::begin(&mut conn, user, "other", "k", "h2", t0)
+                .await
+                .unwrap(),
+            Begun::Fresh
+        );
+        // The holder crashed: once the lease ran out, the key is taken over.
+        let later = t0 + LEASE + TimeDelta::seconds(1);
+        assert_eq!(
+            super::begin(&mut conn, user, "s", "k", "h1", later)
+                .await
+                .unwrap(),
+            Begun::Fresh
+        );
+        complete(&mut conn, user, "s", "k", 201, r#"{"id":1}"#)
+            .await
+            .unwrap();
+        assert!(matches!(
+            complete(&mut conn, user, "s", "k", 201, r#"{"id":2}"#).await,
+            Err(AppError::RequestInProgress)
+        ));
+        let replay = Begun::Replay {
+            status: 201,
+            body: r#"{"id":1}"#.into(),
+        };
+        let day_89 = t0 + TimeDelta::days(IDEMPOTENCY_KEY_RETENTION_DAYS - 1);
+        assert_eq!(
+            super::begin(&mut conn, user, "s", "k", "h1", day_89)
+                .await
+                .unwrap(),
+            replay
+        );
+        // Abandoning a completed key changes nothing.
+        abandon(&mut conn, user, "s", "k").await.unwrap();
+        assert_eq!(
+            super::begin(&mut conn, user, "s", "k", "h1", day_89)
+                .await
+                .unwrap(),
+            replay
+        );
+        // After the retention, the key is forgotten.
+        let day_91 = t0 + TimeDelta::days(IDEMPOTENCY_KEY_RETENTION_DAYS + 1);
+        assert_eq!(
+            super::begin(&mut conn, user, "s", "k", "h2", day_91)
+                .await
+                .unwrap(),
+            Begun::Fresh
+        );
+        // An abandoned key in progress is free at once.
+        abandon(&mut conn, user, "s", "k").await.unwrap();
+        assert_eq!(
+            super::begin(&mut conn, user, "s", "k", "h3", day_91)
+                .await
+                .unwrap(),
+            Begun::Fresh
+        );
+    }
 }

@@ -446,3 +446,95 @@ async fn a_card_order_opens_the_hosted_page() {
     assert_eq!(replay.payment().checkout_url, Some(url));
     assert_eq!(payments_of(&api, &due.dossier_reference).await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_brings_a_dossiers_payments_and_a_revocation_takes_them_back() {
+    let api = Api::demo().await;
+    let owner = api.token(demo::DEBTORS[0]).await;
+    let due = api.dossier_to_pay(&owner).await;
+    let payment = api
+        .pay(
+            &owner,
+            "shared-1",
+            &json!({"dossier_reference": due.dossier_reference, "amount": "3.00", "method": "transfer"}),
+        )
+        .await
+        .payment();
+    let other = api.token(demo::DEBTORS[1]).await;
+    let key = ("payment".to_owned(), payment.id);
+    assert!(!api.sync_all(&other).await.contains_key(&key));
+
+    let admin = api.token(demo::ADMIN_USER).await;
+    let grant = json!({
+        "subject": {"kind": "user", "email": demo::DEBTORS[1]},
+        "object": {"kind": "dossier", "reference": due.dossier_reference},
+    });
+    let granted = api.post(routes::ADMIN_GRANTS, &admin, None, &grant).await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text);
+    let synced = api.sync_all(&other).await;
+    let Entity::Payment(seen) = &synced[&key] else {
+        panic!("a payment");
+    };
+    assert_eq!(seen, &payment);
+    let revoked = api
+        .post(routes::ADMIN_GRANTS_REVOKE, &admin, None, &grant)
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    assert!(!api.sync_all(&other).await.contains_key(&key));
+    assert!(
+        api.sync_all(&owner).await.contains_key(&key),
+        "the owner keeps it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_concurrent_card_orders_with_one_key_open_one_page() {
+    let api = Api::demo().await;
+    let token = api.token(demo::DEBTORS[0]).await;
+    let due = api.dossier_to_pay(&token).await;
+    let body =
+        json!({"dossier_reference": due.dossier_reference, "amount": "7.00", "method": "card"});
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let http = api.http.clone();
+        let url = api.server.url(routes::PAYMENTS);
+        let token = token.clone();
+        let body = body.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = http
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", "card-order-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        let (status, text) = task.await.unwrap();
+        match status {
+            StatusCode::CREATED | StatusCode::OK => answers.push((status, text)),
+            StatusCode::CONFLICT => {
+                let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(body["code"], "request_in_progress");
+            }
+            other => panic!("{other}: {text}"),
+        }
+    }
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::CREATED)
+            .count(),
+        1
+    );
+    assert!(answers.iter().all(|(_, text)| text == &answers[0].1));
+    assert_eq!(payments_of(&api, &due.dossier_reference).await, 1);
+    // Once completed, nothing is in progress any more: the first answer.
+    let replay = api.pay(&token, "card-order-1", &body).await;
+    assert_eq!(replay.status, StatusCode::OK);
+    assert_eq!(replay.text, answers[0].1);
+}

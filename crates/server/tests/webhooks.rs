@@ -435,3 +435,68 @@ async fn stripe_without_keys_does_not_start() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_that_fails_gives_the_key_back_for_a_retry() {
+    // Refuses the first call, as an outage would, then answers.
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = calls.clone();
+    let app = Router::new().route(
+        "/v1/checkout/sessions",
+        post(move || {
+            let counted = counted.clone();
+            async move {
+                if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                    (
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        r#"{"error":{"message":"Stripe is temporarily unavailable"}}"#.to_owned(),
+                    )
+                } else {
+                    (
+                        axum::http::StatusCode::OK,
+                        json!({"id": "cs_test_retry", "object": "checkout.session",
+                               "url": "https://checkout.stripe.com/c/pay/cs_test_retry"})
+                        .to_string(),
+                    )
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let stripe = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (api, _dir) = start(|c| {
+        c.payment_provider = PaymentProvider::Stripe(StripeKeys {
+            secret_key: "sk_test_fake".into(),
+            webhook_secret: STRIPE_SECRET.into(),
+            api_base: stripe,
+        })
+    })
+    .await;
+    let token = api.token(demo::DEBTORS[0]).await;
+    let due = api.dossier_to_pay(&token).await;
+    let body =
+        json!({"dossier_reference": due.dossier_reference, "amount": "10.00", "method": "card"});
+    let failed = api.pay(&token, "card-1", &body).await;
+    assert_eq!(
+        failed.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        failed.text
+    );
+    let count = |db: sqlx::SqlitePool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM payments")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count(api.db().await).await, 0);
+    let retried = api.pay(&token, "card-1", &body).await;
+    assert_eq!(retried.status, StatusCode::CREATED, "{}", retried.text);
+    assert_eq!(
+        retried.payment().checkout_url.as_deref(),
+        Some("https://checkout.stripe.com/c/pay/cs_test_retry")
+    );
+    assert_eq!(count(api.db().await).await, 1);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
