@@ -233,3 +233,76 @@ pub(crate) fn parse_request(text: &str) -> Result<OrderRequest> {
 pub(crate) fn parse_result(text: &str) -> Result<OrderResult> {
     serde_json::from_str(text).map_err(|e| ClientError::Store(format!("outbox result: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox::{cancel, item, items, waiting_count};
+
+    #[tokio::test]
+    async fn orders_are_recorded_with_a_key_without_a_password_and_listed_with_their_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("u").join("store.sqlite"))
+            .await
+            .unwrap();
+        let target = AttachTo::Dossier {
+            reference: "D-1".into(),
+        };
+        let mandate = OrderRequest::Mandate {
+            dossier_reference: "D-1".into(),
+            mandate: NewMandate {
+                holder: "X".into(),
+                iban: "FR7630006000011234567890189".into(),
+                bic: None,
+                day: 5,
+                amount: "50.00".parse().unwrap(),
+                password: Some("s3cret-pass".into()),
+            },
+        };
+        let payment = OrderRequest::PaymentOrder {
+            payment: NewPayment {
+                dossier_reference: "D-1".into(),
+                amount: "12.00".parse().unwrap(),
+                method: claimdesk_api::payments::PaymentMethod::Cheque,
+                installments: vec![2],
+            },
+        };
+        let m = record(&store, &mandate, &target).await.unwrap();
+        let p = record(&store, &payment, &target).await.unwrap();
+        let all = items(&store).await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].kind, OutboxKind::Mandate);
+        assert_eq!(all[1].kind, OutboxKind::PaymentOrder);
+        assert_ne!(all[0].key, all[1].key);
+        assert_eq!(all[1].order.as_ref(), Some(&payment));
+        assert_eq!(all[1].file_name, "cheque 12.00 D-1");
+        assert_eq!(all[1].percent(), 0);
+        let Some(OrderRequest::Mandate { mandate: kept, .. }) = &all[0].order else {
+            panic!("{:?}", all[0]);
+        };
+        assert_eq!(kept.password, None);
+        let rows: Vec<String> = sqlx::query_scalar("SELECT request FROM outbox")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert!(rows.iter().all(|r| !r.contains("s3cret-pass")));
+        assert_eq!(waiting_count(&store).await.unwrap(), 2);
+        assert_eq!(
+            queued_payments(&store, "D-1").await.unwrap(),
+            vec![match payment {
+                OrderRequest::PaymentOrder { payment } => payment,
+                _ => unreachable!(),
+            }]
+        );
+
+        // Sent without an answer: only sending again under its key tells.
+        crate::outbox::set_state(&store, p, OutboxState::Creating)
+            .await
+            .unwrap();
+        assert!(cancel(&store, None, p).await.is_err());
+        let cancelled = cancel(&store, None, m).await.unwrap();
+        assert_eq!(cancelled.state, OutboxState::Cancelled);
+        assert_eq!(item(&store, p).await.unwrap().state, OutboxState::Creating);
+        assert_eq!(waiting_count(&store).await.unwrap(), 1);
+    }
+}
