@@ -319,3 +319,36 @@ async fn without_a_creditor_identifier_no_mandate_is_signed() {
             .is_empty()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_concurrent_requests_with_one_key_sign_one_mandate() {
+    let live = std::sync::Arc::new(Live::start().await);
+    let token = live.token(demo::DEBTORS[0]).await;
+    let dossier = live.owing_dossier(&token, Money::ZERO).await;
+    let url = path(
+        routes::DOSSIER_MANDATES,
+        dossier["reference"].as_str().unwrap(),
+    );
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (live, token, url) = (live.clone(), token.clone(), url.clone());
+            tokio::spawn(async move {
+                live.post(&url, &token, Some("once"), &mandate(IBAN, "20.00"))
+                    .await
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    for task in tasks {
+        let reply = task.await.unwrap();
+        match reply.status {
+            StatusCode::CREATED => created.push(reply.bytes),
+            StatusCode::CONFLICT => assert_eq!(reply.code(), "request_in_progress"),
+            other => panic!("{other}: {}", reply.text),
+        }
+    }
+    assert!(!created.is_empty());
+    assert!(created.windows(2).all(|pair| pair[0] == pair[1]));
+    let listed = live.get(&url, &token).await.body;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+}
