@@ -89,6 +89,34 @@ impl Api {
         self.post(routes::PAYMENTS, token, Some(key), body).await
     }
 
+    /// `n` identical orders sent at once; their answers, in no order.
+    pub async fn pay_at_once(
+        &self,
+        token: &str,
+        key: &str,
+        body: &Value,
+        n: usize,
+    ) -> Vec<(StatusCode, String)> {
+        let mut tasks = Vec::new();
+        for _ in 0..n {
+            let request = self
+                .http
+                .post(self.server.url(routes::PAYMENTS))
+                .bearer_auth(token)
+                .header(IDEMPOTENCY_KEY_HEADER, key)
+                .json(body);
+            tasks.push(tokio::spawn(async move {
+                let response = request.send().await.unwrap();
+                (response.status(), response.text().await.unwrap())
+            }));
+        }
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.unwrap());
+        }
+        answers
+    }
+
     pub async fn due(&self, token: &str, reference: &str) -> Due {
         let reply = self.get(&path(routes::DOSSIER_DUE, reference), token).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
