@@ -12,6 +12,7 @@ use sqlx::SqliteConnection;
 use crate::changes::{self, Change, Scope};
 use crate::error::{AppError, AppResult};
 use crate::payments::ledger;
+use crate::validate::one_line;
 
 /// The longest transfer reference: a SEPA remittance text.
 const MAX_REFERENCE: usize = 140;
@@ -40,23 +41,11 @@ pub(crate) fn check(request: &NewDividend, today: NaiveDate) -> AppResult<String
             request.date
         )));
     }
-    let reference = request.reference.trim();
-    if reference.is_empty() {
-        return Err(AppError::Validation(
-            "the transfer's reference is required".into(),
-        ));
-    }
-    if reference.chars().count() > MAX_REFERENCE {
-        return Err(AppError::Validation(format!(
-            "the transfer's reference has at most {MAX_REFERENCE} characters"
-        )));
-    }
-    if reference.contains(['\n', '\r']) {
-        return Err(AppError::Validation(
-            "the transfer's reference is one line".into(),
-        ));
-    }
-    Ok(reference.to_owned())
+    one_line(
+        &request.reference,
+        "the transfer's reference",
+        MAX_REFERENCE,
+    )
 }
 
 #[derive(Debug, sqlx::FromRow)]

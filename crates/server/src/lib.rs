@@ -42,6 +42,7 @@ pub mod seed;
 mod statements;
 pub mod testing;
 mod uploads;
+mod validate;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;

@@ -11,6 +11,7 @@ use sqlx::SqliteConnection;
 
 use crate::access::{GRANTED_DOSSIERS, Viewer};
 use crate::error::{AppError, AppResult};
+use crate::validate::one_line;
 
 /// The most a holder's name may have: the rulebook's debtor name (AT-14).
 const MAX_HOLDER: usize = 70;
@@ -129,22 +130,7 @@ pub(crate) struct CheckedMandate {
 }
 
 pub(crate) fn check(request: &NewMandate) -> AppResult<CheckedMandate> {
-    let holder = request.holder.trim();
-    if holder.is_empty() {
-        return Err(AppError::Validation(
-            "the account holder's name is required".into(),
-        ));
-    }
-    if holder.chars().count() > MAX_HOLDER {
-        return Err(AppError::Validation(format!(
-            "the account holder's name has at most {MAX_HOLDER} characters"
-        )));
-    }
-    if holder.contains(['\n', '\r']) {
-        return Err(AppError::Validation(
-            "the account holder's name is one line".into(),
-        ));
-    }
+    let holder = one_line(&request.holder, "the account holder's name", MAX_HOLDER)?;
     let iban = Iban::parse(&request.iban)
         .map_err(|e| AppError::Validation(format!("this IBAN is not valid: {e}")))?;
     let bic = match request.bic.as_deref().map(str::trim) {
@@ -166,7 +152,7 @@ pub(crate) fn check(request: &NewMandate) -> AppResult<CheckedMandate> {
         ));
     }
     Ok(CheckedMandate {
-        holder: holder.to_owned(),
+        holder,
         iban,
         bic,
         day: request.day,
