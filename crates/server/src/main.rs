@@ -197,15 +197,24 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         None => {
-            let config = cli
-                .payments
-                .apply(cli.limits.apply(Config::new(&cli.data)), cli.listen)?;
-            serve(cli.listen, config, cli.demo).await
+            let config = cli.limits.apply(Config::new(&cli.data));
+            serve(cli.listen, config, &cli.payments, cli.demo).await
         }
     }
 }
 
-async fn serve(listen: SocketAddr, config: Config, with_demo: bool) -> anyhow::Result<()> {
+async fn serve(
+    listen: SocketAddr,
+    config: Config,
+    payments: &Payments,
+    with_demo: bool,
+) -> anyhow::Result<()> {
+    // Bound first: the public URL's default is the port actually bound.
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let local = listener.local_addr()?;
+    let config = payments.apply(config, local)?;
     let data = config.data_dir.clone();
     let app = App::open(config)
         .await
@@ -234,10 +243,6 @@ async fn serve(listen: SocketAddr, config: Config, with_demo: bool) -> anyhow::R
             }
         })
     };
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
-    let local = listener.local_addr()?;
     println!(
         "claimdesk-server listening on http://{local} (data: {}, payments: {})",
         data.display(),
