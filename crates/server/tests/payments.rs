@@ -4,6 +4,7 @@
 
 mod paying;
 
+use chrono::Datelike;
 use claimdesk_api::payments::{PaymentInstructions, PaymentMethod, PaymentStatus};
 use claimdesk_api::records::InstallmentStatus;
 use claimdesk_api::routes::{self, path};
@@ -500,4 +501,51 @@ async fn ten_concurrent_card_orders_with_one_key_open_one_page() {
     let replay = api.pay(&token, "card-order-1", &body).await;
     assert_eq!(replay.status, StatusCode::OK);
     assert_eq!(replay.text, answers[0].1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_debit_is_collected_under_the_active_mandate_on_its_day() {
+    let api = Api::demo().await;
+    let token = api.token(demo::DEBTORS[0]).await;
+    let due = api.dossier_to_pay(&token).await;
+    let order = json!({"dossier_reference": due.dossier_reference, "amount": "20.00", "method": "direct_debit"});
+    let refused = api.pay(&token, "debit-1", &order).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .message()
+            .contains("set up a direct-debit mandate first")
+    );
+
+    let signed = api
+        .post(
+            &path(routes::DOSSIER_MANDATES, &due.dossier_reference),
+            &token,
+            Some("mandate-1"),
+            &json!({"holder": "Boulangerie Martin SARL", "iban": "FR14 2004 1010 0505 0001 3M02 606",
+                    "day": 5, "amount": "20.00"}),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.text);
+    let mandate = signed.json();
+    // The refused order left its key free.
+    let debit = api.pay(&token, "debit-1", &order).await;
+    assert_eq!(debit.status, StatusCode::CREATED, "{}", debit.text);
+    let debit = debit.payment();
+    assert_eq!(debit.status, PaymentStatus::Pending);
+    let Some(PaymentInstructions::DirectDebit(instructions)) = &debit.instructions else {
+        panic!("debit instructions: {:?}", debit.instructions);
+    };
+    assert_eq!(instructions.mandate_reference, mandate["reference"]);
+    let ics = claimdesk_domain::ident::CreditorId::parse(&instructions.creditor_identifier)
+        .expect("the servicing entity's ICS is valid");
+    assert_eq!(ics.country(), "FR");
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(instructions.collection_date.day(), 5);
+    assert!(instructions.collection_date > today);
+    assert!(instructions.collection_date <= today + chrono::Duration::days(31));
+    assert_eq!(
+        api.due(&token, &due.dossier_reference).await.pending,
+        eur("20.00")
+    );
 }
