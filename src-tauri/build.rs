@@ -29,6 +29,14 @@ const COMMANDS: &[&str] = &[
     "documents",
     "open_document",
     "save_document",
+    "due",
+    "payments",
+    "order_payment",
+    "transfer_qr",
+    "create_mandate",
+    "save_receipt",
+    "save_transfer_instructions",
+    "save_mandate_pdf",
 ];
 
 fn main() {

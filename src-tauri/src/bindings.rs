@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use claimdesk_api::auth::User;
+use claimdesk_api::payments::{Due, Mandate, NewMandate, NewPayment, Payment};
 use claimdesk_api::records::DossierDetail;
 use claimdesk_client::SearchHit;
 use ts_rs::TS;
@@ -13,6 +14,7 @@ use ts_rs::TS;
 use crate::commands::{ActivateArgs, AddDocumentsArgs, LoginArgs};
 use crate::error::CommandError;
 use crate::files::{DragState, Dropped, Selection};
+use crate::paying::PaymentOrderView;
 use crate::settings::Settings;
 use crate::views::{
     AppStatus, DocumentSubject, DocumentView, DossierSummary, ProcedureDetail, ProcedureSummary,
@@ -51,5 +53,11 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     QueueItem::export_all_to(dir)?;
     QueueProgress::export_all_to(dir)?;
     DocumentView::export_all_to(dir)?;
+    Due::export_all_to(dir)?;
+    Payment::export_all_to(dir)?;
+    NewPayment::export_all_to(dir)?;
+    PaymentOrderView::export_all_to(dir)?;
+    Mandate::export_all_to(dir)?;
+    NewMandate::export_all_to(dir)?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use claimdesk_api::auth::User;
+use claimdesk_api::payments::{Due, Mandate, NewMandate, NewPayment, Payment};
 use claimdesk_api::records::DossierDetail;
 use claimdesk_api::uploads::DocumentCategory;
 use claimdesk_client::DocumentFile;
@@ -19,6 +20,7 @@ use ts_rs::TS;
 use crate::desktop::Desktop;
 use crate::error::{CommandError, CommandResult};
 use crate::files::{self, Selection};
+use crate::paying::{self, PaymentOrderView};
 use crate::save;
 use crate::settings::Settings;
 use crate::views::{
@@ -276,6 +278,91 @@ pub async fn save_document(
     };
     let path = app.save_document(id, &folder).await?;
     Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command]
+pub async fn due(app: App<'_>, reference: String) -> CommandResult<Due> {
+    app.due(&reference).await
+}
+
+#[tauri::command]
+pub async fn payments(app: App<'_>, reference: String) -> CommandResult<Vec<Payment>> {
+    app.payments(&reference).await
+}
+
+/// Orders a payment; a card payment's hosted page opens in the system
+/// browser (the window never shows a provider's page).
+#[tauri::command]
+pub async fn order_payment(
+    window: WebviewWindow,
+    app: App<'_>,
+    order: NewPayment,
+) -> CommandResult<PaymentOrderView> {
+    let view = app.order_payment(order).await?;
+    if let Some(payment) = view.payment.as_ref().filter(|p| p.checkout_url.is_some()) {
+        let url = paying::checkout_url(payment)?;
+        match paying::browser_log() {
+            Some(log) => {
+                use std::io::Write;
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(log)
+                    .and_then(|mut file| writeln!(file, "{url}"))
+                    .map_err(|e| CommandError::io(format!("cannot log the payment page: {e}")))?;
+            }
+            None => window
+                .opener()
+                .open_url(url, None::<&str>)
+                .map_err(|e| CommandError::io(format!("cannot open the browser: {e}")))?,
+        }
+    }
+    Ok(view)
+}
+
+#[tauri::command]
+pub fn transfer_qr(payload: String) -> CommandResult<String> {
+    paying::transfer_qr_svg(&payload)
+}
+
+/// The password, when given, goes to the server with this one request.
+#[tauri::command]
+pub async fn create_mandate(
+    app: App<'_>,
+    reference: String,
+    mandate: NewMandate,
+) -> CommandResult<Mandate> {
+    app.create_mandate(&reference, mandate).await
+}
+
+#[tauri::command]
+pub async fn save_receipt(
+    window: WebviewWindow,
+    app: App<'_>,
+    payment_id: i64,
+) -> CommandResult<Option<String>> {
+    let document = app.receipt_pdf(payment_id).await?;
+    save_chosen(window, document).await
+}
+
+#[tauri::command]
+pub async fn save_transfer_instructions(
+    window: WebviewWindow,
+    app: App<'_>,
+    payment_id: i64,
+) -> CommandResult<Option<String>> {
+    let document = app.transfer_instructions_pdf(payment_id).await?;
+    save_chosen(window, document).await
+}
+
+#[tauri::command]
+pub async fn save_mandate_pdf(
+    window: WebviewWindow,
+    app: App<'_>,
+    mandate_id: i64,
+) -> CommandResult<Option<String>> {
+    let document = app.mandate_pdf(mandate_id).await?;
+    save_chosen(window, document).await
 }
 
 /// Writes `document` where the user says in the native save dialog (or in

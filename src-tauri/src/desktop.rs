@@ -273,9 +273,9 @@ impl Desktop {
         Ok(self.desk.read().await.search(query, limit).await?)
     }
 
-    /// A handle of its own for a document: fetching one may take a while and
-    /// refresh the session, and reads go on meanwhile.
-    async fn documents(&self) -> CommandResult<Claimdesk> {
+    /// A client of its own, for an operation that may take a while and
+    /// refresh the session while reads go on meanwhile.
+    pub(crate) async fn client(&self) -> CommandResult<Claimdesk> {
         Ok(Claimdesk::open(self.home.clone())
             .await?
             .with_retry(self.retry))
@@ -286,7 +286,7 @@ impl Desktop {
         subject: &Subject,
         date: Option<NaiveDate>,
     ) -> CommandResult<StatementView> {
-        let answer = self.documents().await?.statement(subject, date).await?;
+        let answer = self.client().await?.statement(subject, date).await?;
         Ok(answer.into())
     }
 
@@ -295,19 +295,19 @@ impl Desktop {
         subject: &Subject,
         date: Option<NaiveDate>,
     ) -> CommandResult<DocumentFile> {
-        Ok(self.documents().await?.statement_pdf(subject, date).await?)
+        Ok(self.client().await?.statement_pdf(subject, date).await?)
     }
 
     pub async fn rib(&self, subject: &Subject) -> CommandResult<RibView> {
-        Ok(self.documents().await?.rib(subject).await?.into())
+        Ok(self.client().await?.rib(subject).await?.into())
     }
 
     pub async fn rib_pdf(&self, subject: &Subject) -> CommandResult<DocumentFile> {
-        Ok(self.documents().await?.rib_pdf(subject).await?)
+        Ok(self.client().await?.rib_pdf(subject).await?)
     }
 
     pub async fn attestation_pdf(&self, reference: &str) -> CommandResult<DocumentFile> {
-        Ok(self.documents().await?.attestation_pdf(reference).await?)
+        Ok(self.client().await?.attestation_pdf(reference).await?)
     }
 
     /// The settings in force (the environment's server first).
@@ -447,7 +447,7 @@ impl Desktop {
         Ok(items.into_iter().map(Into::into).collect())
     }
 
-    async fn announce_queue(&self) {
+    pub(crate) async fn announce_queue(&self) {
         match self.outbox().await {
             Ok(items) => self.events.queue(&items),
             Err(e) => tracing::warn!(error = %e, "cannot read the outbox"),
@@ -514,7 +514,7 @@ impl Desktop {
     }
 
     pub async fn cancel_outbox_item(&self, id: i64) -> CommandResult<QueueItem> {
-        let item = self.documents().await?.cancel_outbox_item(id).await?;
+        let item = self.client().await?.cancel_outbox_item(id).await?;
         self.announce_queue().await;
         Ok(item.into())
     }
@@ -522,14 +522,14 @@ impl Desktop {
     /// The documents of a dossier or a procedure, newest first, as synced:
     /// offline too.
     pub async fn documents_of(&self, of: &AttachTo) -> CommandResult<Vec<DocumentView>> {
-        let documents = self.documents().await?.documents(of).await?;
+        let documents = self.client().await?.documents(of).await?;
         Ok(documents.into_iter().map(Into::into).collect())
     }
 
     /// A document's content under its own name, for the system viewer: from
     /// the cache, fetched the first time.
     pub async fn document_to_open(&self, id: i64) -> CommandResult<PathBuf> {
-        Ok(self.documents().await?.document_to_open(id).await?)
+        Ok(self.client().await?.document_to_open(id).await?)
     }
 
     /// Saves a document's content in `folder`, under a name that cannot lead
@@ -537,7 +537,7 @@ impl Desktop {
     /// offline too once fetched.
     pub async fn save_document(&self, id: i64, folder: &Path) -> CommandResult<PathBuf> {
         Ok(self
-            .documents()
+            .client()
             .await?
             .download_document(id, folder)
             .await?

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod desktop;
 pub mod error;
 pub mod files;
+pub mod paying;
 pub mod save;
 pub mod settings;
 pub mod views;
@@ -211,6 +212,14 @@ pub fn run() {
             commands::documents,
             commands::open_document,
             commands::save_document,
+            commands::due,
+            commands::payments,
+            commands::order_payment,
+            commands::transfer_qr,
+            commands::create_mandate,
+            commands::save_receipt,
+            commands::save_transfer_instructions,
+            commands::save_mandate_pdf,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -7,8 +7,8 @@ use claimdesk_api::documents::Rib;
 use claimdesk_api::records::{Claim, Dossier, Installment, InstallmentStatus, Procedure};
 use claimdesk_api::uploads::{self, AttachTo, DocumentCategory};
 use claimdesk_client::{
-    Counts, Origin, OutboxError, OutboxItem, OutboxState, RibAnswer, StatementAnswer, Status,
-    Subject, UploadProgress, sync,
+    Counts, Origin, OutboxError, OutboxItem, OutboxKind, OutboxState, RibAnswer, StatementAnswer,
+    Status, Subject, UploadProgress, sync,
 };
 use claimdesk_domain::Money;
 use claimdesk_domain::ident::{Iban, RfReference};
@@ -373,6 +373,9 @@ pub struct QueueItem {
     pub created_at: DateTime<Utc>,
     #[ts(type = "number | null")]
     pub document_id: Option<i64>,
+    /// A file, or an order (payment, mandate, dividend) whose `file_name` is
+    /// its label and which has no bytes to show progress of.
+    pub kind: OutboxKind,
 }
 
 impl From<OutboxItem> for QueueItem {
@@ -391,6 +394,7 @@ impl From<OutboxItem> for QueueItem {
             attempts: item.attempts,
             created_at: item.created_at,
             document_id: item.document_id,
+            kind: item.kind,
         }
     }
 }

@@ -552,3 +552,108 @@ async fn a_refused_file_says_why_and_can_be_retried_or_cancelled() {
     assert_eq!(cancelled.state, OutboxState::Cancelled);
     assert!(shell.desktop.send_outbox().await.unwrap().sent.is_empty());
 }
+
+/// The first dossier of the first demo debtor with something to pay.
+async fn payable_dossier(shell: &Shell) -> String {
+    for dossier in shell.desktop.dossiers().await.unwrap() {
+        let due = shell.desktop.due(&dossier.dossier.reference).await.unwrap();
+        if due.balance.is_positive() {
+            return dossier.dossier.reference;
+        }
+    }
+    panic!("the demo debtor owes nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_prepared_offline_shows_the_instructions_the_server_then_gives() {
+    use claimdesk_api::payments::{NewPayment, PaymentInstructions, PaymentMethod};
+
+    let mut server = TestServer::start_demo().await;
+    let shell = synced_debtor(&server).await;
+    let reference = payable_dossier(&shell).await;
+    let order = NewPayment {
+        dossier_reference: reference.clone(),
+        amount: "12.34".parse().unwrap(),
+        method: PaymentMethod::Transfer,
+        installments: vec![],
+    };
+
+    server.stop().await;
+    let queued = shell.desktop.order_payment(order.clone()).await.unwrap();
+    assert_eq!(queued.payment, None);
+    let item = queued.outbox_item.expect("the order waits in the outbox");
+    let Some(PaymentInstructions::Transfer(offline)) = queued.instructions else {
+        panic!("no transfer instructions offline: {queued:?}");
+    };
+    assert_eq!(offline.amount, order.amount);
+    assert!(offline.epc_payload.contains("EUR12.34"));
+    let waiting = shell.desktop.outbox().await.unwrap();
+    let row = waiting.iter().find(|i| i.id == item).unwrap();
+    assert_eq!(row.kind, claimdesk_client::OutboxKind::PaymentOrder);
+
+    server.restart().await;
+    let report = shell.desktop.send_outbox().await.unwrap();
+    assert!(report.sent.iter().any(|s| s.item_id == item), "{report:?}");
+    // Sent again: nothing more goes out.
+    assert!(shell.desktop.send_outbox().await.unwrap().sent.is_empty());
+    shell.desktop.sync().await.unwrap();
+    let payments = shell.desktop.payments(&reference).await.unwrap();
+    assert_eq!(payments.len(), 1, "{payments:?}");
+    let Some(PaymentInstructions::Transfer(online)) = &payments[0].instructions else {
+        panic!("the server gave no transfer instructions: {payments:?}");
+    };
+    // What was shown offline is what the agency reconciles by.
+    assert_eq!(online.reference, offline.reference);
+    assert_eq!(online.iban, offline.iban);
+    assert_eq!(online.epc_payload, offline.epc_payload);
+    let due = shell.desktop.due(&reference).await.unwrap();
+    assert_eq!(due.pending, order.amount);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_payment_needs_the_network_and_gives_a_web_page() {
+    use claimdesk_api::payments::{NewPayment, PaymentMethod};
+    use claimdesk_desktop::paying;
+
+    let mut server = TestServer::start_demo().await;
+    let shell = synced_debtor(&server).await;
+    let reference = payable_dossier(&shell).await;
+    let order = NewPayment {
+        dossier_reference: reference.clone(),
+        amount: "10.00".parse().unwrap(),
+        method: PaymentMethod::Card,
+        installments: vec![],
+    };
+    let view = shell.desktop.order_payment(order.clone()).await.unwrap();
+    let payment = view.payment.expect("a card payment is sent at once");
+    assert_eq!(view.outbox_item, None);
+    let url = paying::checkout_url(&payment).unwrap();
+    assert!(url.starts_with(&server.base_url), "{url}");
+    let page = reqwest_get(url).await;
+    assert!(page.contains("10.00"), "{page}");
+
+    server.stop().await;
+    let refused = shell.desktop.order_payment(order).await.unwrap_err();
+    assert_eq!(refused.code.as_str(), "needs_network", "{refused:?}");
+    assert!(
+        shell
+            .desktop
+            .outbox()
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| i.kind != claimdesk_client::OutboxKind::PaymentOrder),
+        "a card payment is never queued"
+    );
+    assert!(paying::transfer_qr_svg("not\nan epc payload").is_ok());
+}
+
+async fn reqwest_get(url: &str) -> String {
+    let response = reqwest::get(url).await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
+    response.text().await.unwrap()
+}

@@ -86,8 +86,9 @@ impl PaymentStatus {
 
 /// A payment of a dossier, ordered by its debtor or guarantor or recorded by
 /// the agency. Synced as the `payment` entity.
+// Named apart in TypeScript from the statement's ledger payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DossierPayment"))]
 pub struct Payment {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: i64,

@@ -4,6 +4,17 @@
 // Amounts are strings ("1234.56"), legal dates "YYYY-MM-DD", instants RFC 3339 in UTC,
 // ids JSON numbers.
 
+export type { Due } from './bindings/Due';
+export type { Mandate } from './bindings/Mandate';
+export type { MandateStatus } from './bindings/MandateStatus';
+export type { NewMandate } from './bindings/NewMandate';
+export type { NewPayment } from './bindings/NewPayment';
+export type { DossierPayment as Payment } from './bindings/DossierPayment';
+export type { PaymentInstructions } from './bindings/PaymentInstructions';
+export type { PaymentMethod } from './bindings/PaymentMethod';
+export type { PaymentOrderView } from './bindings/PaymentOrderView';
+export type { PaymentStatus } from './bindings/PaymentStatus';
+export type { TransferInstructions } from './bindings/TransferInstructions';
 export type { ActivateArgs } from './bindings/ActivateArgs';
 export type { AddDocumentsArgs } from './bindings/AddDocumentsArgs';
 export type { DocumentTarget } from './bindings/DocumentTarget';

@@ -7,14 +7,14 @@ pub(crate) mod providers;
 pub(crate) mod webhooks;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use claimdesk_api::documents::Rib;
 use claimdesk_api::payments::{
     ChequeInstructions, DebitInstructions, Payment, PaymentInstructions, PaymentMethod,
     PaymentStatus, TransferInstructions,
 };
 use claimdesk_api::sync::EntityKind;
 use claimdesk_domain::Money;
-use claimdesk_domain::epc_qr::{EpcTransfer, Remittance};
-use claimdesk_domain::ident::{Bic, Iban, RfReference};
+use claimdesk_domain::ident::RfReference;
 use sqlx::SqliteConnection;
 
 use crate::access::{GRANTED_DOSSIERS, Viewer};
@@ -110,34 +110,21 @@ impl PaymentRow {
     }
 
     /// The servicing entity's account, the amount and the RF reference, and
-    /// the same as an EPC QR payload.
+    /// the same as an EPC QR payload: built as the clients build it for an
+    /// order still in their outbox.
     fn transfer(&self, amount: Money) -> AppResult<TransferInstructions> {
-        let corrupt =
-            |what: &str, e: &dyn std::fmt::Display| AppError::corrupt(format!("{what}: {e}"));
-        let iban = Iban::parse(&self.iban).map_err(|e| corrupt("servicing entity IBAN", &e))?;
-        let bic = Bic::parse(&self.bic).ok();
-        let reference =
-            RfReference::parse(&self.reference).map_err(|e| corrupt("payment reference", &e))?;
-        let epc_payload = EpcTransfer {
-            bic: bic.clone(),
-            name: self.account_holder.clone(),
-            iban: iban.clone(),
-            amount: Some(amount),
-            purpose: None,
-            remittance: Some(Remittance::Reference(reference.clone())),
-            info: None,
-        }
-        .payload()
-        .map_err(|e| corrupt("EPC payload", &e))?;
-        Ok(TransferInstructions {
+        let reference = RfReference::parse(&self.reference)
+            .map_err(|e| AppError::corrupt(format!("payment reference: {e}")))?;
+        let rib = Rib {
+            dossier_reference: self.dossier_reference.clone(),
             holder: self.account_holder.clone(),
-            iban: iban.as_str().to_owned(),
-            bic: bic.map(|b| b.as_str().to_owned()).unwrap_or_default(),
+            iban: self.iban.clone(),
+            bic: self.bic.clone(),
             bank_name: self.bank_name.clone(),
-            amount,
-            reference: reference.as_str().to_owned(),
-            epc_payload,
-        })
+            rf_reference: reference.as_str().to_owned(),
+        };
+        TransferInstructions::new(&rib, amount, &reference)
+            .map_err(|e| AppError::corrupt(format!("payment {}: {e}", self.id)))
     }
 }
 

@@ -93,11 +93,10 @@ pub(crate) async fn prepare(
             )));
         }
     }
-    let reference = match new.installments.as_slice() {
-        [one] => RfReference::for_installment(&dossier.reference, *one),
-        _ => RfReference::for_dossier(&dossier.reference),
-    }
-    .map_err(|e| AppError::corrupt(format!("RF reference of {}: {e}", dossier.reference)))?;
+    let reference =
+        claimdesk_api::payments::payment_reference(&dossier.reference, &new.installments).map_err(
+            |e| AppError::corrupt(format!("RF reference of {}: {e}", dossier.reference)),
+        )?;
     let mandate = if new.method == PaymentMethod::DirectDebit {
         let active: Option<(i64, i64)> = sqlx::query_as(
             "SELECT id, day FROM mandates WHERE dossier_id = ? AND status = 'active' \

@@ -3,4 +3,4 @@
 /**
  * Stable machine codes. Clients match on these, never on messages.
  */
-export type ErrorCode = "bad_request" | "invalid_body" | "unsupported_media_type" | "payload_too_large" | "validation_failed" | "unauthenticated" | "invalid_credentials" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "rate_limited" | "invalid_cursor" | "activation_invalid" | "conflict" | "balance_not_zero" | "statement_unavailable" | "offset_mismatch" | "checksum_mismatch" | "quota_exceeded" | "upload_gone" | "internal" | "unknown";
+export type ErrorCode = "bad_request" | "invalid_body" | "unsupported_media_type" | "payload_too_large" | "validation_failed" | "unauthenticated" | "invalid_credentials" | "session_expired" | "forbidden" | "not_found" | "method_not_allowed" | "rate_limited" | "invalid_cursor" | "activation_invalid" | "conflict" | "balance_not_zero" | "statement_unavailable" | "offset_mismatch" | "checksum_mismatch" | "quota_exceeded" | "upload_gone" | "request_in_progress" | "idempotency_key_reused" | "password_required" | "invalid_signature" | "internal" | "unknown";

@@ -2,6 +2,7 @@
 import type { DocumentCategory } from "./DocumentCategory";
 import type { DocumentTarget } from "./DocumentTarget";
 import type { OutboxError } from "./OutboxError";
+import type { OutboxKind } from "./OutboxKind";
 import type { OutboxState } from "./OutboxState";
 
 /**
@@ -16,4 +17,9 @@ sent: number, percent: number, state: OutboxState,
 /**
  * The last failure: why it waits again, or why it was refused for good.
  */
-error: OutboxError | null, attempts: number, created_at: string, document_id: number | null, };
+error: OutboxError | null, attempts: number, created_at: string, document_id: number | null, 
+/**
+ * A file, or an order (payment, mandate, dividend) whose `file_name` is
+ * its label and which has no bytes to show progress of.
+ */
+kind: OutboxKind, };

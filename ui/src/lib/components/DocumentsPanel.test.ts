@@ -1,4 +1,4 @@
-import { flushSync, mount, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { appContext } from '../context';
@@ -9,19 +9,13 @@ import { Navigation } from '../stores/nav.svelte';
 import { OutboxStore } from '../stores/outbox.svelte';
 import { SettingsStore } from '../stores/settings.svelte';
 import { StatusStore } from '../stores/status.svelte';
+import { allByTestId, byTestId, click, demoDebtor, demoEtude, settle } from '../testing';
 import type { DocumentTarget, QueueItem, User } from '../types';
 import DocumentsPanel from './DocumentsPanel.svelte';
 import QueuePanel from './QueuePanel.svelte';
 
-const debtor: User = {
-  id: 2,
-  email: 'debiteur1@demo.claimdesk.fr',
-  display_name: 'Jean Dupont',
-  role: 'debtor',
-  etude_name: null,
-  company_name: 'Boulangerie',
-};
-const etude: User = { ...debtor, id: 1, role: 'etude', etude_name: 'Étude Martin', company_name: null };
+const debtor = demoDebtor;
+const etude = demoEtude;
 const dossier: DocumentTarget = { kind: 'dossier', reference: 'D-2026-000001' };
 
 let fake: FakeIpc;
@@ -29,19 +23,6 @@ let status: StatusStore;
 let outbox: OutboxStore;
 let components: ReturnType<typeof mount>[] = [];
 
-const settle = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  flushSync();
-};
-const byTestId = <E extends HTMLElement = HTMLElement>(id: string) =>
-  document.querySelector<E>(`[data-testid="${id}"]`);
-const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
-const click = async (id: string) => {
-  const element = byTestId(id);
-  if (!element) throw new Error(`no ${id}`);
-  element.click();
-  await settle();
-};
 const choose = async (category: string, note = '') => {
   const select = byTestId<HTMLSelectElement>('document-category');
   if (!select) throw new Error('no category picker');

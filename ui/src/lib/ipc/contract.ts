@@ -11,6 +11,12 @@ import type {
   DocumentSubject,
   DossierDetail,
   DossierSummary,
+  Due,
+  Mandate,
+  NewMandate,
+  NewPayment,
+  Payment,
+  PaymentOrderView,
   LoginArgs,
   NaiveDate,
   ProcedureDetail,
@@ -93,6 +99,23 @@ export interface Ipc {
   openDocument(id: number): Promise<null>;
   /** Saved in the folder the user chooses; the path written, or null when cancelled. */
   saveDocument(id: number): Promise<string | null>;
+  /** What is due on a dossier, from the synced store: offline too. */
+  due(reference: string): Promise<Due>;
+  /** The dossier's payments as synced, newest first. */
+  payments(reference: string): Promise<Payment[]>;
+  /**
+   * A card payment is sent at once (it needs the network) and its hosted page opened in
+   * the system browser, never in this window; the others are written to the outbox
+   * first and sent exactly once, offline orders when the network returns.
+   */
+  orderPayment(order: NewPayment): Promise<PaymentOrderView>;
+  /** The EPC QR code of a transfer, as SVG markup, made on this computer (offline too). */
+  transferQr(payload: string): Promise<string>;
+  /** Online only; the password is sent to the server and kept nowhere. */
+  createMandate(reference: string, mandate: NewMandate): Promise<Mandate>;
+  saveReceipt(paymentId: number): Promise<string | null>;
+  saveTransferInstructions(paymentId: number): Promise<string | null>;
+  saveMandatePdf(mandateId: number): Promise<string | null>;
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten>;
   onSyncState(handler: (state: SyncState) => void): Promise<Unlisten>;
   onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten>;

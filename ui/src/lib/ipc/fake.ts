@@ -17,7 +17,14 @@ import type {
   DossierDetail,
   Explanation,
   DossierSummary,
+  Due,
   Installment,
+  Mandate,
+  NewMandate,
+  NewPayment,
+  Payment,
+  PaymentInstructions,
+  PaymentOrderView,
   Money,
   NaiveDate,
   Procedure,
@@ -74,7 +81,7 @@ export function emptyStatus(): AppStatus {
     last_sync: null,
     syncing: false,
     pending_outbox: 0,
-    counts: { procedures: 0, claims: 0, dossiers: 0, installments: 0, documents: 0 },
+    counts: { procedures: 0, claims: 0, dossiers: 0, installments: 0, documents: 0, payments: 0 },
   };
 }
 
@@ -164,6 +171,7 @@ export function sampleQueueItem(id: number, patch: Partial<QueueItem> = {}): Que
     attempts: 0,
     created_at: '2026-11-21T10:00:00Z',
     document_id: null,
+    kind: 'document',
     ...patch,
   };
 }
@@ -225,6 +233,12 @@ export class FakeIpc implements Ipc {
   selections = new Map<number, SelectedFile[]>();
   /** Documents opened in the system viewer, in order. */
   opened: number[] = [];
+  /** The payments on the fake server, and the orders queued offline. */
+  paymentsData: Payment[] = [];
+  /** Pages opened in the system browser, in order. */
+  browsed: string[] = [];
+  mandatesData: Mandate[] = [];
+  private lastPayment = 5000;
   /** Sends what is added at once when online (the demo); tests call `deliver()` themselves. */
   autoSend = false;
   private lastSelection = 0;
@@ -285,6 +299,7 @@ export class FakeIpc implements Ipc {
         dossiers: this.data.dossiers.length,
         installments: this.data.installments.length,
         documents: 0,
+        payments: this.paymentsData.length,
       },
     }));
   }
@@ -639,6 +654,7 @@ export class FakeIpc implements Ipc {
           attempts: 0,
           created_at: new Date().toISOString(),
           document_id: null,
+          kind: 'document',
         });
         return this.lastItem;
       });
@@ -723,6 +739,175 @@ export class FakeIpc implements Ipc {
       this.requireUser();
       return this.save(this.fakeDocument(id).file_name);
     });
+  }
+
+  private dossierNamed(reference: string): Dossier {
+    const dossier = this.data.dossiers.find((d) => d.reference === reference);
+    if (!dossier) throw { code: 'not_found', message: `no dossier ${reference}` } satisfies CommandError;
+    return dossier;
+  }
+
+  due(reference: string): Promise<Due> {
+    return this.answer('due', { reference }, () => {
+      this.requireUser();
+      const dossier = this.dossierNamed(reference);
+      const installments = this.data.installments
+        .filter((i) => i.dossier_reference === reference)
+        .sort((a, b) => a.number - b.number);
+      const today = localToday();
+      const overdue = installments
+        .filter((i) => i.due_date < today)
+        .map((i) => centsToMoney((parseCents(i.amount) ?? 0n) - (parseCents(i.paid) ?? 0n)));
+      const pending = this.paymentsData
+        .filter((p) => p.dossier_reference === reference && p.status === 'pending')
+        .map((p) => p.amount);
+      return {
+        dossier_reference: reference,
+        balance: dossier.balance,
+        overdue: sumMoney(overdue),
+        pending: sumMoney(pending),
+        installments,
+      };
+    });
+  }
+
+  payments(reference: string): Promise<Payment[]> {
+    return this.answer('payments', { reference }, () => {
+      this.requireUser();
+      this.dossierNamed(reference);
+      return this.paymentsData
+        .filter((p) => p.dossier_reference === reference)
+        .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+    });
+  }
+
+  private instructionsFor(dossier: Dossier, order: NewPayment): PaymentInstructions | null {
+    switch (order.method) {
+      case 'transfer':
+        return {
+          kind: 'transfer',
+          holder: dossier.rib.holder,
+          iban: dossier.rib.iban,
+          bic: dossier.rib.bic,
+          bank_name: dossier.rib.bank_name,
+          amount: order.amount,
+          reference: dossier.rib.rf_reference,
+          epc_payload: [
+            'BCD',
+            '002',
+            '1',
+            'SCT',
+            dossier.rib.bic,
+            dossier.rib.holder,
+            dossier.rib.iban,
+            `EUR${order.amount}`,
+            '',
+            dossier.rib.rf_reference,
+          ].join('\n'),
+        };
+      case 'cheque':
+        return {
+          kind: 'cheque',
+          payee: dossier.servicer.name,
+          address: dossier.servicer.address.join('\n'),
+          amount: order.amount,
+          reference: dossier.reference,
+        };
+      default:
+        return null;
+    }
+  }
+
+  orderPayment(order: NewPayment): Promise<PaymentOrderView> {
+    return this.answer('orderPayment', order, () => {
+      this.requireUser();
+      const dossier = this.dossierNamed(order.dossier_reference);
+      if (order.method === 'cash')
+        throw { code: 'validation_failed', message: 'cash is not accepted' } satisfies CommandError;
+      if (order.method === 'card' && !this.status.online)
+        throw { code: 'offline', message: 'a card payment needs the network' } satisfies CommandError;
+      const instructions = this.instructionsFor(dossier, order);
+      if (!this.status.online) {
+        this.lastItem += 1;
+        this.status.pending_outbox += 1;
+        return { payment: null, outbox_item: this.lastItem, instructions };
+      }
+      this.lastPayment += 1;
+      const payment: Payment = {
+        id: this.lastPayment,
+        dossier_reference: dossier.reference,
+        method: order.method,
+        amount: order.amount,
+        installments: order.installments,
+        reference: dossier.rib.rf_reference,
+        status: 'pending',
+        failure_reason: null,
+        created_at: new Date().toISOString(),
+        paid_on: null,
+        checkout_url: order.method === 'card' ? `https://pay.example/checkout/${this.lastPayment}` : null,
+        instructions,
+      };
+      this.paymentsData.push(payment);
+      if (payment.checkout_url) this.browsed.push(payment.checkout_url);
+      return { payment, outbox_item: null, instructions };
+    });
+  }
+
+  transferQr(payload: string): Promise<string> {
+    return this.answer('transferQr', { payload }, () => {
+      const escaped = payload.replace(/[<>&"]/g, '');
+      return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" data-payload="${escaped}"><rect width="10" height="10"/></svg>`;
+    });
+  }
+
+  createMandate(reference: string, mandate: NewMandate): Promise<Mandate> {
+    return this.answer(
+      'createMandate',
+      { reference, mandate: { ...mandate, password: mandate.password ? '***' : undefined } },
+      () => {
+        this.requireUser();
+        if (!this.status.online) throw { code: 'offline', message: 'offline' } satisfies CommandError;
+        const dossier = this.dossierNamed(reference);
+        const active = this.mandatesData.find(
+          (m) => m.dossier_reference === reference && m.status === 'active',
+        );
+        if (active && !mandate.password)
+          throw { code: 'password_required', message: 'password required' } satisfies CommandError;
+        if (active) active.status = 'revoked';
+        const created: Mandate = {
+          id: this.mandatesData.length + 1,
+          dossier_reference: reference,
+          reference: `UMR-${reference}-${this.mandatesData.length + 1}`,
+          creditor_identifier: 'FR12ZZZ123456',
+          creditor_name: dossier.servicer.name,
+          creditor_address: dossier.servicer.address.join(', '),
+          holder: mandate.holder,
+          iban_masked: `${mandate.iban.slice(0, 4)} **** ${mandate.iban.slice(-4)}`,
+          bic: mandate.bic,
+          day: mandate.day,
+          amount: mandate.amount,
+          status: 'active',
+          signed_at: new Date().toISOString(),
+          revoked_at: null,
+        };
+        this.mandatesData.push(created);
+        return created;
+      },
+    );
+  }
+
+  saveReceipt(paymentId: number): Promise<string | null> {
+    return this.answer('saveReceipt', { paymentId }, () => this.save(`recu-${paymentId}.pdf`));
+  }
+
+  saveTransferInstructions(paymentId: number): Promise<string | null> {
+    return this.answer('saveTransferInstructions', { paymentId }, () =>
+      this.save(`virement-${paymentId}.pdf`),
+    );
+  }
+
+  saveMandatePdf(mandateId: number): Promise<string | null> {
+    return this.answer('saveMandatePdf', { mandateId }, () => this.save(`mandat-${mandateId}.pdf`));
   }
 
   private subscribe<T>(set: Set<(payload: T) => void>, handler: (payload: T) => void): Promise<Unlisten> {

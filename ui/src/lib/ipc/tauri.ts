@@ -12,7 +12,13 @@ import type {
   DocumentSubject,
   DossierDetail,
   DossierSummary,
+  Due,
+  Mandate,
   NaiveDate,
+  NewMandate,
+  NewPayment,
+  Payment,
+  PaymentOrderView,
   ProcedureDetail,
   ProcedureSummary,
   QueueItem,
@@ -121,6 +127,30 @@ export class TauriIpc implements Ipc {
   }
   saveDocument(id: number): Promise<string | null> {
     return call('save_document', { id });
+  }
+  due(reference: string): Promise<Due> {
+    return call('due', { reference });
+  }
+  payments(reference: string): Promise<Payment[]> {
+    return call('payments', { reference });
+  }
+  orderPayment(order: NewPayment): Promise<PaymentOrderView> {
+    return call('order_payment', { order });
+  }
+  transferQr(payload: string): Promise<string> {
+    return call('transfer_qr', { payload });
+  }
+  createMandate(reference: string, mandate: NewMandate): Promise<Mandate> {
+    return call('create_mandate', { reference, mandate });
+  }
+  saveReceipt(paymentId: number): Promise<string | null> {
+    return call('save_receipt', { paymentId });
+  }
+  saveTransferInstructions(paymentId: number): Promise<string | null> {
+    return call('save_transfer_instructions', { paymentId });
+  }
+  saveMandatePdf(mandateId: number): Promise<string | null> {
+    return call('save_mandate_pdf', { mandateId });
   }
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten> {
     return on(EVENTS.progress, handler);

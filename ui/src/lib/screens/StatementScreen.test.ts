@@ -1,4 +1,4 @@
-import { flushSync, mount, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { appContext } from '../context';
@@ -11,29 +11,16 @@ import { Navigation } from '../stores/nav.svelte';
 import { OutboxStore } from '../stores/outbox.svelte';
 import { SettingsStore } from '../stores/settings.svelte';
 import { StatusStore } from '../stores/status.svelte';
+import { allByTestId, byTestId, demoDebtor, settle } from '../testing';
 import type { DocumentSubject, StatementView, User } from '../types';
 import StatementScreen from './StatementScreen.svelte';
 
-const debtor: User = {
-  id: 2,
-  email: 'debiteur1@demo.claimdesk.fr',
-  display_name: 'Jean Dupont',
-  role: 'debtor',
-  etude_name: null,
-  company_name: 'Boulangerie',
-};
+const debtor = demoDebtor;
 
 let fake: FakeIpc;
 let component: ReturnType<typeof mount> | null = null;
 const writeText = vi.fn<(text: string) => Promise<void>>();
 
-const settle = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  flushSync();
-};
-
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
 const click = (id: string) => {
   const element = byTestId(id);
   if (!element) throw new Error(`no ${id}`);

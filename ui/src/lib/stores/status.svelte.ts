@@ -22,7 +22,14 @@ export class StatusStore {
   lastSync = $state<string | null>(null);
   syncing = $state(false);
   pendingOutbox = $state(0);
-  counts = $state<LocalCounts>({ procedures: 0, claims: 0, dossiers: 0, installments: 0, documents: 0 });
+  counts = $state<LocalCounts>({
+    procedures: 0,
+    claims: 0,
+    dossiers: 0,
+    installments: 0,
+    documents: 0,
+    payments: 0,
+  });
   /** Progress of the sync under way, null when none is. */
   progress = $state<SyncProgress | null>(null);
   lastReport = $state<SyncReport | null>(null);
