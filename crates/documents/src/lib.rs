@@ -174,6 +174,9 @@ pub struct MandateDocument<'a> {
     pub amount: Money,
     pub dossier_reference: &'a str,
     pub signed_at: DateTime<Utc>,
+    /// When it was replaced or cancelled: no collection is made under it
+    /// from then on.
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// The receipt of a payment received on a dossier (*reçu de paiement*).

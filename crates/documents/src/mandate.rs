@@ -8,7 +8,7 @@ use claimdesk_domain::calendar::french_date;
 
 use crate::blocks::{self, BODY, SMALL};
 use crate::fonts::Weight;
-use crate::layout::{ACCENT, CONTENT_WIDTH, INK, LEFT, Style};
+use crate::layout::{ACCENT, CONTENT_WIDTH, INK, LEFT, Style, WARNING};
 use crate::{DocumentError, MandateDocument};
 
 const LABELS: f32 = 170.0;
@@ -133,6 +133,18 @@ pub fn mandate_pdf(doc: &MandateDocument) -> Result<Vec<u8>, DocumentError> {
         LABELS,
     );
 
+    if let Some(revoked_at) = doc.revoked_at {
+        flow.y += 8.0;
+        flow.paragraph(
+            LEFT,
+            CONTENT_WIDTH,
+            Style::new(10.0, Weight::Bold, WARNING),
+            &format!(
+                "Mandat révoqué le {} : plus aucun prélèvement n'est effectué sous cette référence.",
+                french_date(revoked_at.date_naive())
+            ),
+        );
+    }
     flow.heading("Signature", 40.0);
     blocks::fields(
         &mut flow,

@@ -263,6 +263,7 @@ pub fn mandate(
         amount: mandate.amount,
         dossier_reference: &mandate.dossier_reference,
         signed_at: mandate.signed_at,
+        revoked_at: mandate.revoked_at,
     })
 }
 

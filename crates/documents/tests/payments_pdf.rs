@@ -206,6 +206,7 @@ fn mandate_document<'a>(
         amount: eur("1250.00"),
         dossier_reference: DOSSIER,
         signed_at: Utc.with_ymd_and_hms(2026, 11, 21, 15, 10, 0).unwrap(),
+        revoked_at: None,
     }
 }
 
@@ -252,6 +253,14 @@ fn the_mandate_carries_every_element_the_rulebook_asks_for() {
             DOSSIER,
         ],
     );
+    assert!(!text.contains("révoqué"), "an active mandate");
+
+    let revoked = MandateDocument {
+        revoked_at: Some(Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap()),
+        ..doc
+    };
+    let (_, text) = checked(dir.path(), "revoque.pdf", &mandate_pdf(&revoked).unwrap());
+    assert_contains(&text, "Mandat révoqué le 02/12/2026");
 }
 
 #[test]

@@ -226,6 +226,28 @@ async fn new_bank_details_need_the_password_and_revoke_the_old_mandate() {
     assert_eq!(listed[1]["id"], replaced.body["id"]);
     assert_eq!(listed[1]["status"], "active");
     assert!(listed[1]["revoked_at"].is_null());
+
+    // The old mandate's PDF says it no longer collects.
+    let old = live
+        .get(
+            &path(routes::MANDATE_PDF, first.body["id"].to_string()),
+            &token,
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    assert_has(
+        &pdf_text(&old.bytes, dir.path(), "old.pdf"),
+        "Mandat révoqué le",
+    );
+    let new = live
+        .get(
+            &path(routes::MANDATE_PDF, replaced.body["id"].to_string()),
+            &token,
+        )
+        .await;
+    let text = pdf_text(&new.bytes, dir.path(), "new.pdf");
+    assert!(!text.contains("révoqué"));
+    assert_has(&text, NEW_IBAN);
     assert!(
         listed[1]["iban_masked"]
             .as_str()
