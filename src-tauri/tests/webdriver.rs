@@ -68,6 +68,7 @@ impl Driver {
         server: &str,
         save_dir: &Path,
         pick: &Path,
+        browsed: &Path,
         log: &Path,
     ) -> Result<Driver> {
         let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
@@ -83,6 +84,7 @@ impl Driver {
             .env("CLAIMDESK_SERVER", server)
             .env(claimdesk_desktop::save::SAVE_DIR_ENV, save_dir)
             .env(claimdesk_desktop::files::PICK_FILES_ENV, pick)
+            .env(claimdesk_desktop::paying::BROWSER_LOG_ENV, browsed)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
@@ -243,8 +245,17 @@ async fn the_app_signs_in_lists_searches_translates_and_survives_the_server_goin
     let picked = tempfile::tempdir().unwrap();
     let pick = picked.path().join(PICKED_NAME);
     std::fs::write(&pick, small_pdf("une pièce")).unwrap();
+    let browsed = saved.path().join("browsed.txt");
     let log = workspace_root().join("target/tauri-driver.log");
-    let driver = Driver::start(home.path(), &server.base_url, saved.path(), &pick, &log).unwrap();
+    let driver = Driver::start(
+        home.path(),
+        &server.base_url,
+        saved.path(),
+        &pick,
+        &browsed,
+        &log,
+    )
+    .unwrap();
     let client = session(&driver).await.unwrap();
 
     let outcome = match scenario(&client, &mut server).await {
@@ -254,6 +265,10 @@ async fn the_app_signs_in_lists_searches_translates_and_survives_the_server_goin
     let (client, outcome) = match outcome {
         Ok(()) => documents_scenario(client, &driver, &mut server, saved.path(), &pick).await,
         failed => (client, failed),
+    };
+    let outcome = match outcome {
+        Ok(()) => payments_scenario(&client, &server, &browsed).await,
+        failed => failed,
     };
     if outcome.is_err() {
         let _ = screenshot(&client, "failure").await;
@@ -919,4 +934,117 @@ async fn documents_scenario(
     }
     .await;
     (client, outcome)
+}
+
+/// The debtor pays: a transfer shows its details and QR code; a card payment
+/// opens the provider's page outside the window (CLAIMDESK_BROWSER_LOG stands
+/// in for the browser), is approved there over HTTP with its challenge, and
+/// the app shows it received once the webhook and the sync have run.
+async fn payments_scenario(client: &Client, server: &TestServer, browsed: &Path) -> Result<()> {
+    let token = server.token_for(demo::DEBTORS[0]).await;
+    let api = ApiClient::new(&server.base_url)?.with_token(SessionToken::new(token));
+    let reference = api
+        .dossiers()
+        .await?
+        .into_iter()
+        .find(|d| d.balance.is_positive())
+        .context("the demo debtor owes nothing")?
+        .reference;
+    find(client, "[data-testid=nav-home]")
+        .await?
+        .click()
+        .await?;
+    let row = format!("[data-testid=dossier-row][data-id=\"{reference}\"]");
+    find(client, &row).await?.click().await?;
+    find(client, "[data-testid=dossier-tab-payments]")
+        .await?
+        .click()
+        .await?;
+    find(client, "[data-testid=pay-form]").await?;
+
+    find(client, "[data-testid=pay-method-transfer]")
+        .await?
+        .click()
+        .await?;
+    type_into(client, "[data-testid=pay-amount]", "12,50").await?;
+    find(client, "[data-testid=pay-submit]")
+        .await?
+        .click()
+        .await?;
+    let iban = find(client, "[data-testid=transfer-iban]")
+        .await?
+        .text()
+        .await?;
+    ensure!(iban.starts_with("FR76 "), "the IBAN reads {iban:?}");
+    find(client, "[data-testid=transfer-qr] svg").await?;
+    screenshot(client, "12-pay-transfer").await?;
+
+    find(client, "[data-testid=pay-method-card]")
+        .await?
+        .click()
+        .await?;
+    type_into(client, "[data-testid=pay-amount]", "10").await?;
+    find(client, "[data-testid=pay-submit]")
+        .await?
+        .click()
+        .await?;
+    let last_page = || {
+        std::fs::read_to_string(browsed)
+            .unwrap_or_default()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    until("the card page handed to the browser", || async {
+        Ok(!last_page().is_empty())
+    })
+    .await?;
+    let url = last_page();
+    ensure!(
+        url.starts_with(&server.base_url),
+        "the card page is {url:?}, not the sandbox's"
+    );
+    let status = find(client, "[data-testid=pay-card-status]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        status.contains("navigateur"),
+        "the card status reads {status:?}"
+    );
+
+    // The payer, in their browser: approve, then answer the challenge.
+    let browser = reqwest::Client::new();
+    let challenge = browser
+        .post(format!("{url}/approve"))
+        // As a browser submits the page's button: an empty form.
+        .form(&[("", "")])
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    let code = challenge
+        .split("<code id=\"code\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .context("no challenge code on the page")?;
+    browser
+        .post(format!("{url}/challenge"))
+        .form(&[("code", code)])
+        .send()
+        .await?
+        .error_for_status()?;
+    until("the card payment shown received", || async {
+        Ok(find(client, "[data-testid=pay-card-status]")
+            .await?
+            .text()
+            .await?
+            .contains("Paiement reçu"))
+    })
+    .await?;
+    find(client, "[data-testid=payment-receipt]").await?;
+    screenshot(client, "13-pay-card-received").await?;
+    Ok(())
 }
