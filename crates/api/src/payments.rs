@@ -359,7 +359,9 @@ mod tests {
         let reference = payment_reference("CD-2026-000123", &[7]).unwrap();
         assert_eq!(reference.as_str(), "RF48CD2026000123007");
         assert_eq!(
-            payment_reference("CD-2026-000123", &[1, 2]).unwrap().as_str(),
+            payment_reference("CD-2026-000123", &[1, 2])
+                .unwrap()
+                .as_str(),
             "RF15CD2026000123"
         );
         let t = TransferInstructions::new(&rib, "125.40".parse().unwrap(), &reference).unwrap();
@@ -379,7 +381,8 @@ mod tests {
 
     #[test]
     fn a_payment_with_an_unknown_field_is_refused() {
-        let body = r#"{"dossier_reference":"A","amount":"1.00","method":"card","card_number":"4242"}"#;
+        let body =
+            r#"{"dossier_reference":"A","amount":"1.00","method":"card","card_number":"4242"}"#;
         assert!(serde_json::from_str::<NewPayment>(body).is_err());
         let ok = r#"{"dossier_reference":"A","amount":"1.00","method":"transfer"}"#;
         assert_eq!(

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::records::{Claim, Dossier, Installment, Procedure};
 use crate::payments::Payment;
+use crate::records::{Claim, Dossier, Installment, Procedure};
 use crate::uploads::Document;
 
 pub const DEFAULT_PAGE: u32 = 1000;

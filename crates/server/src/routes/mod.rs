@@ -71,12 +71,21 @@ pub(crate) fn router(state: AppState) -> Router {
         .route(routes::SANDBOX_CHECKOUT, get(sandbox::checkout))
         .route(routes::SANDBOX_CHECKOUT_ACTION, post(sandbox::action))
         .route(sandbox::CHECKOUT_RETURN, get(sandbox::checkout_return))
-        .route(routes::DOSSIER_MANDATES, get(mandates::list).post(mandates::create))
+        .route(
+            routes::DOSSIER_MANDATES,
+            get(mandates::list).post(mandates::create),
+        )
         .route(routes::MANDATE_PDF, get(mandates::pdf))
         .route(routes::PAYMENT_RECEIPT, get(payment_documents::receipt))
-        .route(routes::PAYMENT_INSTRUCTIONS, get(payment_documents::instructions))
+        .route(
+            routes::PAYMENT_INSTRUCTIONS,
+            get(payment_documents::instructions),
+        )
         .route(routes::PAYMENT_QR, get(payment_documents::qr))
-        .route(routes::CLAIM_DIVIDENDS, get(dividends::list).post(dividends::create))
+        .route(
+            routes::CLAIM_DIVIDENDS,
+            get(dividends::list).post(dividends::create),
+        )
         .merge(tus_router())
         .route(routes::ADMIN_CLAIMS, post(admin::add_claim))
         .route(routes::ADMIN_CLAIM, delete(admin::delete_claim))
