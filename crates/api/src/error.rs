@@ -129,6 +129,10 @@ pub struct ErrorBody {
     pub code: ErrorCode,
     /// A sentence for people; never parsed.
     pub message: String,
+    /// For `validation_failed` on a request's form: each field's problem, for
+    /// the client to say in the user's language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::requests::FieldProblem>,
 }
 
 #[cfg(test)]
@@ -140,6 +144,7 @@ mod tests {
         let body = ErrorBody {
             code: ErrorCode::RateLimited,
             message: "slow down".into(),
+            fields: Vec::new(),
         };
         assert_eq!(
             serde_json::to_string(&body).unwrap(),

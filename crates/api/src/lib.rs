@@ -8,6 +8,7 @@ pub mod error;
 pub mod file_names;
 pub mod payments;
 pub mod records;
+pub mod requests;
 pub mod routes;
 pub mod sync;
 pub mod uploads;

@@ -51,6 +51,12 @@ pub const WEBHOOK_STRIPE: &str = "/v1/webhooks/stripe";
 pub const SANDBOX_CHECKOUT: &str = "/sandbox/checkout/{id}";
 pub const SANDBOX_CHECKOUT_ACTION: &str = "/sandbox/checkout/{id}/{action}";
 
+pub const REQUESTS: &str = "/v1/requests";
+pub const REQUEST: &str = "/v1/requests/{id}";
+pub const REQUEST_MESSAGES: &str = "/v1/requests/{id}/messages";
+/// A complaint referred to the mediator, with its history.
+pub const REQUEST_ESCALATE: &str = "/v1/requests/{id}/escalate";
+
 pub const ADMIN_CLAIMS: &str = "/v1/admin/claims";
 pub const ADMIN_CLAIM: &str = "/v1/admin/claims/{id}";
 pub const ADMIN_CLAIM_DECISION: &str = "/v1/admin/claims/{id}/decision";
@@ -60,6 +66,9 @@ pub const ADMIN_GRANTS_REVOKE: &str = "/v1/admin/grants/revoke";
 pub const ADMIN_ACTIVATION_CODES: &str = "/v1/admin/activation-codes";
 pub const ADMIN_DOCUMENTS: &str = "/v1/admin/documents";
 pub const ADMIN_TRANSFERS: &str = "/v1/admin/transfers";
+pub const ADMIN_REQUESTS: &str = "/v1/admin/requests";
+pub const ADMIN_REQUEST_MESSAGES: &str = "/v1/admin/requests/{id}/messages";
+pub const ADMIN_REQUEST_STATUS: &str = "/v1/admin/requests/{id}/status";
 
 /// Fills the single `{…}` parameter of a route. Path segments are
 /// percent-encoded so a reference can never add a segment.

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::payments::Payment;
 use crate::records::{Claim, Dossier, Installment, Procedure};
+use crate::requests::{Message, Request};
 use crate::uploads::Document;
 
 pub const DEFAULT_PAGE: u32 = 1000;
@@ -32,16 +33,22 @@ pub enum EntityKind {
     Document,
     /// A payment of a dossier (ordered, received or failed).
     Payment,
+    /// A request or complaint about a dossier, with its status.
+    Request,
+    /// One message of a request's thread.
+    Message,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 6] = [
+    pub const ALL: [EntityKind; 8] = [
         EntityKind::Procedure,
         EntityKind::Claim,
         EntityKind::Dossier,
         EntityKind::Installment,
         EntityKind::Document,
         EntityKind::Payment,
+        EntityKind::Request,
+        EntityKind::Message,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +59,8 @@ impl EntityKind {
             EntityKind::Installment => "installment",
             EntityKind::Document => "document",
             EntityKind::Payment => "payment",
+            EntityKind::Request => "request",
+            EntityKind::Message => "message",
         }
     }
 
@@ -73,6 +82,8 @@ pub enum Entity {
     Installment(Installment),
     Document(Document),
     Payment(Payment),
+    Request(Request),
+    Message(Message),
 }
 
 impl Entity {
@@ -84,6 +95,8 @@ impl Entity {
             Entity::Installment(_) => EntityKind::Installment,
             Entity::Document(_) => EntityKind::Document,
             Entity::Payment(_) => EntityKind::Payment,
+            Entity::Request(_) => EntityKind::Request,
+            Entity::Message(_) => EntityKind::Message,
         }
     }
 
@@ -95,6 +108,8 @@ impl Entity {
             Entity::Installment(i) => i.id,
             Entity::Document(d) => d.id,
             Entity::Payment(p) => p.id,
+            Entity::Request(r) => r.id,
+            Entity::Message(m) => m.id,
         }
     }
 }

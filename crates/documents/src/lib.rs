@@ -19,6 +19,7 @@
 
 mod attestation;
 mod blocks;
+mod complaint_history;
 mod fonts;
 mod layout;
 mod mandate;
@@ -38,6 +39,9 @@ use claimdesk_domain::payment::PaymentMethod;
 use claimdesk_domain::statement::Statement;
 
 pub use attestation::attestation_pdf;
+pub use complaint_history::{
+    ComplaintHistoryDocument, HistoryMessage, complaint_history_pdf, french_date_time,
+};
 pub use mandate::{mandate_authorisation, mandate_pdf};
 pub use qr::{QrError, epc_qr_png, epc_qr_svg};
 pub use receipt::{method_label, receipt_pdf};

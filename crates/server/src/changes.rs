@@ -165,6 +165,7 @@ pub(crate) async fn opened_by(
                     .map(|(claim, dossier)| (EntityKind::Claim, claim, Scope::claim(id, dossier))),
             );
             documents_in(conn, Scope::procedure(id), &mut out).await?;
+            out.extend(crate::requests::opened_by(conn, None, Some(id)).await?);
         }
         GrantObjectId::Dossier(id) => {
             let dossier_scope = Scope::dossier(id);
@@ -197,6 +198,7 @@ pub(crate) async fn opened_by(
                     .into_iter()
                     .map(|p| (EntityKind::Payment, p, dossier_scope)),
             );
+            out.extend(crate::requests::opened_by(conn, Some(id), None).await?);
         }
     }
     Ok(out)

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use claimdesk_api::requests::{FieldProblem, FieldProblemKind};
 use claimdesk_api::{ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,10 @@ pub enum AppError {
     UploadGone,
     #[error("{0}")]
     Validation(String),
+    /// A request's form with problems: each is listed in the body's
+    /// `fields`, for the client to say in the user's language.
+    #[error("{}", fields_message(.0))]
+    FieldsInvalid(Vec<FieldProblem>),
     #[error("sign in first: no valid session token was sent")]
     Unauthenticated,
     #[error("wrong email or password")]
@@ -92,7 +97,7 @@ impl AppError {
             AppError::ChecksumMismatch(_) => ErrorCode::ChecksumMismatch,
             AppError::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
             AppError::UploadGone => ErrorCode::UploadGone,
-            AppError::Validation(_) => ErrorCode::ValidationFailed,
+            AppError::Validation(_) | AppError::FieldsInvalid(_) => ErrorCode::ValidationFailed,
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::InvalidCredentials => ErrorCode::InvalidCredentials,
             AppError::SessionExpired => ErrorCode::SessionExpired,
@@ -134,7 +139,19 @@ impl IntoResponse for AppError {
         };
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, axum::Json(ErrorBody { code, message })).into_response();
+        let fields = match &self {
+            AppError::FieldsInvalid(problems) => problems.clone(),
+            _ => Vec::new(),
+        };
+        let mut response = (
+            status,
+            axum::Json(ErrorBody {
+                code,
+                message,
+                fields,
+            }),
+        )
+            .into_response();
         match &self {
             AppError::RateLimited {
                 retry_after_secs, ..
@@ -160,3 +177,31 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// "the form is not valid: refund_iban is not a valid IBAN; proposal is missing"
+fn fields_message(problems: &[FieldProblem]) -> String {
+    let each: Vec<String> = problems
+        .iter()
+        .map(|p| {
+            let what = match p.problem {
+                FieldProblemKind::Missing => "is missing",
+                FieldProblemKind::Unknown => "is not a field of this request type",
+                FieldProblemKind::TooLong => "is too long (or not one line)",
+                FieldProblemKind::InvalidDate => "is not a date (YYYY-MM-DD)",
+                FieldProblemKind::FutureDate => "is in the future",
+                FieldProblemKind::InvalidAmount => {
+                    "is not a positive amount with at most two decimals"
+                }
+                FieldProblemKind::InvalidIban => "is not a valid IBAN",
+                FieldProblemKind::InvalidEmail => "is not a valid email address",
+                FieldProblemKind::InvalidPhone => "is not a valid phone number",
+                FieldProblemKind::InvalidChoice => "is not one of the accepted values",
+                FieldProblemKind::NothingGiven => {
+                    "and the other fields are empty: give at least one"
+                }
+            };
+            format!("{} {what}", p.field)
+        })
+        .collect();
+    format!("the form is not valid: {}", each.join("; "))
+}

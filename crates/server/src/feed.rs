@@ -14,6 +14,7 @@ use crate::documents;
 use crate::error::{AppError, AppResult};
 use crate::payments;
 use crate::records::{self, Selection};
+use crate::requests;
 
 /// Rows after `?1` up to `?2` that concern user `?3` (of étude `?4`), at most
 /// `?5`, packed as one JSON array of `[seq, kind, entity_id, op]` in no
@@ -21,12 +22,15 @@ use crate::records::{self, Selection};
 ///
 /// Upserts and deletes reach whoever sees the entity's scope now; a
 /// revocation reaches its audience only if nothing else still opens the
-/// entity to them.
+/// entity to them. Requests and their messages are personal: of those, only
+/// the ones by the user or by a user of their étude reach them at all.
 const FEED: &str = "\
 WITH granted_procedures AS (SELECT g.procedure_id AS id FROM grants g \
         WHERE g.procedure_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)), \
      granted_dossiers AS (SELECT g.dossier_id AS id FROM grants g \
-        WHERE g.dossier_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)) \
+        WHERE g.dossier_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)), \
+     personal_requests AS (SELECT r.id FROM requests r WHERE r.user_id = ?3 \
+        OR r.user_id IN (SELECT u.id FROM users u WHERE u.etude_id = ?4)) \
 SELECT '[' || COALESCE(group_concat(json_array(seq, kind, entity_id, op), ','), '') || ']' FROM ( \
 SELECT seq, kind, entity_id, op FROM changes \
 WHERE seq > ?1 AND seq <= ?2 AND CASE \
@@ -37,6 +41,12 @@ WHERE seq > ?1 AND seq <= ?2 AND CASE \
     ELSE \
         COALESCE(scope_procedure_id IN (SELECT id FROM granted_procedures), 0) \
         OR COALESCE(scope_dossier_id IN (SELECT id FROM granted_dossiers), 0) \
+    END \
+AND CASE kind \
+    WHEN 'request' THEN entity_id IN (SELECT id FROM personal_requests) \
+    WHEN 'message' THEN entity_id IN (SELECT m.id FROM messages m \
+        WHERE m.request_id IN (SELECT id FROM personal_requests)) \
+    ELSE 1 \
     END \
 ORDER BY seq LIMIT ?5)";
 
@@ -186,6 +196,17 @@ pub(crate) async fn page(
             EntityKind::Payment => {
                 for p in payments::changed_between(&mut tx, viewer, (after, next)).await? {
                     entities.insert((kind, p.id), Entity::Payment(p));
+                }
+            }
+            EntityKind::Request => {
+                for r in requests::changed_between(&mut tx, viewer, (after, next)).await? {
+                    entities.insert((kind, r.id), Entity::Request(r));
+                }
+            }
+            EntityKind::Message => {
+                let range = (after, next);
+                for m in requests::messages_changed_between(&mut tx, viewer, range).await? {
+                    entities.insert((kind, m.id), Entity::Message(m));
                 }
             }
         }

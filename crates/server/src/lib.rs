@@ -37,6 +37,7 @@ mod mandates;
 pub mod openapi;
 mod payments;
 mod records;
+mod requests;
 mod routes;
 pub mod seed;
 mod statements;
@@ -135,6 +136,7 @@ impl App {
     pub async fn load_demo(&self) -> Result<bool, AppError> {
         let loaded = demo::load(&self.state.db).await?;
         documents::load_demo(&self.state.db, &self.state.config).await?;
+        requests::demo::load(&self.state.db, &self.state.config).await?;
         Ok(loaded)
     }
 

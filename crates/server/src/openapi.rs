@@ -106,7 +106,9 @@ impl Modify for BearerAuth {
 pub struct ApiDoc;
 
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(routes::requests::RequestsApi::openapi());
+    doc
 }
 
 /// The document as served and as committed in `docs/openapi.json`.

@@ -417,6 +417,18 @@ async fn check_reads(email: &str) {
     for (id, d) in visible_documents {
         served.insert(("document".into(), id.to_string()), d);
     }
+    // Requests are personal: the user's own (and their étude's) threads.
+    let listed = h.get(routes::REQUESTS, t).await;
+    for request in ok(&listed, "requests").as_array().unwrap() {
+        let id = request["id"].as_i64().unwrap();
+        let thread = h.get(&path(routes::REQUEST, id), t).await;
+        let thread = ok(&thread, "request thread");
+        assert_eq!(&thread["request"], request);
+        served.insert(("request".into(), id.to_string()), request.clone());
+        for m in thread["messages"].as_array().unwrap() {
+            served.insert(("message".into(), m["id"].to_string()), m.clone());
+        }
+    }
     assert_eq!(synced.len(), served.len(), "{email}: sync size");
     assert!(synced == served, "{email}: the feed differs from the reads");
 }

@@ -31,7 +31,11 @@ struct Hashed<'a> {
 
 /// Whether `password` is the signed-in user's, under the sign-in limits of
 /// the account: a stolen session cannot guess it faster than a sign-in can.
-async fn password_matches(state: &AppState, user_id: i64, password: &str) -> AppResult<bool> {
+pub(crate) async fn password_matches(
+    state: &AppState,
+    user_id: i64,
+    password: &str,
+) -> AppResult<bool> {
     let config = &state.config;
     let now = config.now();
     let window = delta(config.login_failure_window);

@@ -8,6 +8,7 @@ pub(crate) mod mandates;
 pub(crate) mod payment_documents;
 pub(crate) mod payments;
 pub(crate) mod reads;
+pub(crate) mod requests;
 pub(crate) mod sandbox;
 pub(crate) mod sync;
 pub(crate) mod uploads;
@@ -87,6 +88,7 @@ pub(crate) fn router(state: AppState) -> Router {
             get(dividends::list).post(dividends::create),
         )
         .merge(tus_router())
+        .merge(requests::router())
         .route(routes::ADMIN_CLAIMS, post(admin::add_claim))
         .route(routes::ADMIN_CLAIM, delete(admin::delete_claim))
         .route(routes::ADMIN_CLAIM_DECISION, post(admin::decide_claim))

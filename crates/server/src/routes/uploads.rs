@@ -56,6 +56,7 @@ pub(crate) async fn tus_headers(request: Request, next: Next) -> Response {
             axum::Json(ErrorBody {
                 code: ErrorCode::BadRequest,
                 message: format!("this server speaks tus {TUS_VERSION} only"),
+                fields: Vec::new(),
             }),
         )
             .into_response();

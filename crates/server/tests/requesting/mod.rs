@@ -1,0 +1,283 @@
+//! Shared by the request and complaint tests: the real server on loopback
+//! with a clock the test moves, spoken to over real HTTP as a client would.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use claimdesk_api::payments::IDEMPOTENCY_KEY_HEADER;
+use claimdesk_api::requests::{FieldKind, RequestType};
+use claimdesk_api::routes::{self, path};
+use claimdesk_api::sync::{Change, Entity, SyncPage};
+use claimdesk_server::testing::TestServer;
+use claimdesk_server::{Clock, Config, TestClock, demo};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+
+use crate::common::Reply;
+
+pub struct Api {
+    pub server: TestServer,
+    pub clock: Arc<TestClock>,
+    http: reqwest::Client,
+    _dir: TempDir,
+}
+
+impl Api {
+    /// The demo on a fresh database, its clock starting now.
+    pub async fn start() -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = TestClock::starting_now();
+        let config = Config::new(dir.path()).with_clock(clock.clone());
+        Api {
+            server: TestServer::start_with(config).await,
+            clock,
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// A fresh session (sessions expire when the clock jumps months).
+    pub async fn token(&self, email: &str) -> String {
+        self.server.token_for(email).await
+    }
+
+    async fn reply(response: reqwest::Response) -> Reply {
+        let status = axum::http::StatusCode::from_u16(response.status().as_u16()).unwrap();
+        let headers = response.headers().clone();
+        Reply::new(status, headers, response.bytes().await.unwrap().to_vec())
+    }
+
+    pub async fn get(&self, route: &str, token: &str) -> Reply {
+        let response = self
+            .http
+            .get(self.server.url(route))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        Api::reply(response).await
+    }
+
+    /// A POST with `Idempotency-Key: key` when one is given.
+    pub async fn post(&self, route: &str, token: &str, key: Option<&str>, body: &Value) -> Reply {
+        let mut request = self
+            .http
+            .post(self.server.url(route))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(key) = key {
+            request = request.header(IDEMPOTENCY_KEY_HEADER, key);
+        }
+        Api::reply(request.send().await.unwrap()).await
+    }
+
+    /// Read-only access to the server's database, to count rows.
+    pub async fn db(&self) -> SqlitePool {
+        let file = self.server.data_dir.join("claimdesk.sqlite");
+        SqlitePool::connect(&format!("sqlite://{}?mode=ro", file.display()))
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db().await)
+            .await
+            .unwrap()
+    }
+
+    /// The first dossier a debtor or guarantor sees.
+    pub async fn first_dossier(&self, token: &str) -> String {
+        let dossiers = self.get(routes::DOSSIERS, token).await;
+        assert_eq!(dossiers.status, StatusCode::OK, "{}", dossiers.text);
+        dossiers.body[0]["reference"].as_str().unwrap().to_owned()
+    }
+
+    /// A dossier of a debtor that a guarantor guarantees, with both emails.
+    pub async fn guaranteed_dossier(&self) -> (String, &'static str, &'static str) {
+        let db = self.db().await;
+        for guarantor in demo::GUARANTORS {
+            for debtor in demo::DEBTORS {
+                let found: Option<String> = sqlx::query_scalar(
+                    "SELECT d.reference FROM dossiers d \
+                     JOIN grants gd ON gd.dossier_id = d.id \
+                     JOIN users ud ON ud.id = gd.subject_user_id AND ud.email = ? \
+                     JOIN grants gg ON gg.dossier_id = d.id \
+                     JOIN users ug ON ug.id = gg.subject_user_id AND ug.email = ? \
+                     ORDER BY d.id LIMIT 1",
+                )
+                .bind(debtor)
+                .bind(guarantor)
+                .fetch_optional(&db)
+                .await
+                .unwrap();
+                if let Some(reference) = found {
+                    return (reference, debtor, guarantor);
+                }
+            }
+        }
+        panic!("the demo has a guaranteed dossier");
+    }
+
+    /// A dossier with a claim in a procedure of the demo étude: what a
+    /// mandataire writes about.
+    pub async fn etude_dossier(&self) -> String {
+        sqlx::query_scalar(
+            "SELECT d.reference FROM claims c JOIN dossiers d ON d.id = c.dossier_id \
+             JOIN procedures p ON p.id = c.procedure_id JOIN etudes e ON e.id = p.etude_id \
+             WHERE e.name = ? ORDER BY c.id LIMIT 1",
+        )
+        .bind(demo::ETUDE_NAME)
+        .fetch_one(&self.db().await)
+        .await
+        .unwrap()
+    }
+
+    /// Every upserted entity of a full sync from scratch, by (kind, id).
+    pub async fn synced(&self, token: &str) -> BTreeMap<(String, i64), Entity> {
+        let (upserts, _) = self.sync_from(token, None).await;
+        upserts
+    }
+
+    /// The upserts and the deletes `(kind, id)` since `cursor`, and the
+    /// cursor after them.
+    pub async fn sync_from(
+        &self,
+        token: &str,
+        cursor: Option<&str>,
+    ) -> (BTreeMap<(String, i64), Entity>, String) {
+        let (upserts, _, cursor) = self.sync_changes(token, cursor).await;
+        (upserts, cursor)
+    }
+
+    pub async fn sync_changes(
+        &self,
+        token: &str,
+        cursor: Option<&str>,
+    ) -> (BTreeMap<(String, i64), Entity>, Vec<(String, i64)>, String) {
+        let mut upserts = BTreeMap::new();
+        let mut deletes = Vec::new();
+        let mut cursor = cursor.unwrap_or("").to_owned();
+        loop {
+            let page = self
+                .get(
+                    &format!("{}?limit=500&cursor={cursor}", routes::SYNC),
+                    token,
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+            let page: SyncPage = serde_json::from_slice(&page.bytes).unwrap();
+            for change in page.changes {
+                match change {
+                    Change::Upsert { entity } => {
+                        let key = (entity.kind().as_str().to_owned(), entity.id());
+                        upserts.insert(key, entity);
+                    }
+                    Change::Delete { kind, id } => deletes.push((kind.as_str().to_owned(), id)),
+                }
+            }
+            cursor = page.next_cursor;
+            if !page.more {
+                return (upserts, deletes, cursor);
+            }
+        }
+    }
+
+    /// Makes a request; its reply.
+    pub async fn ask(&self, token: &str, key: &str, body: &Value) -> Reply {
+        self.post(routes::REQUESTS, token, Some(key), body).await
+    }
+
+    /// A question on `reference`, created: its id.
+    pub async fn question(&self, token: &str, reference: &str, text: &str) -> i64 {
+        let reply = self
+            .ask(
+                token,
+                &format!("question-{}", key_of(text)),
+                &json!({"dossier_reference": reference, "type": "question",
+                        "fields": {"message": text}}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        reply.body["id"].as_i64().unwrap()
+    }
+
+    /// A complaint on `reference`, created: its reply's body.
+    pub async fn complaint(&self, token: &str, reference: &str, description: &str) -> Value {
+        let reply = self
+            .ask(
+                token,
+                &format!("complaint-{}", key_of(description)),
+                &json!({"dossier_reference": reference, "type": "complaint",
+                        "fields": {"reason": "disputed_amount", "description": description}}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        reply.body
+    }
+
+    /// The agency's answer on request `id`.
+    pub async fn answer(&self, id: i64, text: &str) -> Reply {
+        let admin = self.token(demo::ADMIN_USER).await;
+        self.post(
+            &path(routes::ADMIN_REQUEST_MESSAGES, id),
+            &admin,
+            None,
+            &json!({"text": text}),
+        )
+        .await
+    }
+
+    pub async fn say(&self, token: &str, id: i64, key: &str, text: &str) -> Reply {
+        self.post(
+            &path(routes::REQUEST_MESSAGES, id),
+            token,
+            Some(key),
+            &json!({"text": text}),
+        )
+        .await
+    }
+}
+
+/// An ASCII key for a request named by its (French) text.
+fn key_of(text: &str) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))[..16].to_owned()
+}
+
+/// A value `check_fields` accepts for a field of this kind on the server's
+/// date `today`.
+pub fn valid_value(kind: FieldKind, choices: &[&str], today: chrono::NaiveDate) -> String {
+    match kind {
+        FieldKind::Line => "Jean Dupont".into(),
+        FieldKind::Text => "Voir ma situation ci-jointe.".into(),
+        FieldKind::PastDate => (today - chrono::Days::new(3)).to_string(),
+        FieldKind::Date => (today + chrono::Days::new(30)).to_string(),
+        FieldKind::Amount => "125.40".into(),
+        FieldKind::Iban => "FR76 3000 6000 0112 3456 7890 189".into(),
+        FieldKind::Email => "jean.dupont@example.fr".into(),
+        FieldKind::Phone => "+33 4 78 00 00 00".into(),
+        FieldKind::Choice => choices[0].into(),
+    }
+}
+
+/// Every field of `kind` filled with a valid value.
+pub fn valid_fields(kind: RequestType, today: chrono::NaiveDate) -> BTreeMap<String, String> {
+    kind.fields()
+        .iter()
+        .map(|spec| {
+            (
+                spec.name.to_owned(),
+                valid_value(spec.kind, spec.choices, today),
+            )
+        })
+        .collect()
+}
