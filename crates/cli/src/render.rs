@@ -480,6 +480,7 @@ mod tests {
                 installments: 40,
                 documents: 12,
                 payments: 0,
+                ..Default::default()
             },
             duration: std::time::Duration::from_millis(812),
             synced_at: Utc::now(),

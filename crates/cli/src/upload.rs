@@ -208,6 +208,8 @@ fn table(items: &[OutboxItem]) -> String {
                 OrderResult::Payment(p) => ("payment", p.id),
                 OrderResult::Mandate(m) => ("mandate", m.id),
                 OrderResult::Dividend(d) => ("dividend", d.id),
+                OrderResult::Request(r) => ("request", r.id),
+                OrderResult::Message(m) => ("message", m.id),
             }));
         let note = match (&item.state, &item.last_error, made) {
             (OutboxState::Done, _, Some((what, id))) => format!("{what} {id}"),

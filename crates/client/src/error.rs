@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use claimdesk_api::ErrorCode;
+use claimdesk_api::requests::FieldProblem;
 use serde::{Serialize, Serializer};
 
 /// Codes for failures that happen on this side of the wire.
@@ -33,6 +34,10 @@ pub enum ClientCode {
     /// Refused before any network call, by the product's rules (an amount
     /// above the balance, cash).
     Invalid,
+    /// A request's form has problems, field by field (checked here before
+    /// any network call, or answered so by the server); the error carries
+    /// them as `fields` for a form to show each beside its field.
+    InvalidFields,
 }
 
 impl ClientCode {
@@ -51,6 +56,7 @@ impl ClientCode {
             ClientCode::NotFound => "not_found",
             ClientCode::NeedsNetwork => "needs_network",
             ClientCode::Invalid => "invalid",
+            ClientCode::InvalidFields => "invalid_fields",
         }
     }
 }
@@ -126,6 +132,9 @@ pub enum ClientError {
     NeedsNetwork { what: String, server: String },
     #[error("{0}")]
     Invalid(String),
+    /// Said in the user's language with [`crate::requests::problems_sentence`].
+    #[error("the form cannot be sent: {}", crate::requests::problems_sentence(.0, crate::requests::Lang::En))]
+    InvalidFields(Vec<FieldProblem>),
 }
 
 impl ClientError {
@@ -145,6 +154,7 @@ impl ClientError {
             ClientError::NotFound(_) => Code::Client(ClientCode::NotFound),
             ClientError::NeedsNetwork { .. } => Code::Client(ClientCode::NeedsNetwork),
             ClientError::Invalid(_) => Code::Client(ClientCode::Invalid),
+            ClientError::InvalidFields(_) => Code::Client(ClientCode::InvalidFields),
         }
     }
 
@@ -200,13 +210,22 @@ impl From<sqlx::migrate::MigrateError> for ClientError {
     }
 }
 
-/// Errors cross to a UI as `{code, message}`.
+/// Errors cross to a UI as `{code, message}`, and `fields` (each field's
+/// problem) for [`ClientError::InvalidFields`].
 impl Serialize for ClientError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("ClientError", 2)?;
+        let fields = match self {
+            ClientError::InvalidFields(fields) => Some(fields),
+            _ => None,
+        };
+        let mut s =
+            serializer.serialize_struct("ClientError", 2 + usize::from(fields.is_some()))?;
         s.serialize_field("code", &self.code())?;
         s.serialize_field("message", &self.to_string())?;
+        if let Some(fields) = fields {
+            s.serialize_field("fields", fields)?;
+        }
         s.end()
     }
 }
@@ -257,6 +276,19 @@ mod tests {
             serde_json::json!({"code": "not_found", "message": "m"})
         );
         assert!(api(401, ErrorCode::Unauthenticated).needs_login());
+        let form = ClientError::InvalidFields(vec![FieldProblem {
+            field: "message".into(),
+            problem: claimdesk_api::requests::FieldProblemKind::Missing,
+        }]);
+        assert!(form.is_permanent());
+        assert_eq!(
+            serde_json::to_value(&form).unwrap(),
+            serde_json::json!({
+                "code": "invalid_fields",
+                "message": "the form cannot be sent: “message” is required",
+                "fields": [{"field": "message", "problem": "missing"}],
+            })
+        );
         assert!(!api(403, ErrorCode::Forbidden).needs_login());
     }
 }

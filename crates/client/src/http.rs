@@ -483,7 +483,9 @@ fn api_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ClientErro
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
     match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { code, message }) => ClientError::Api {
+        // A form refused field by field: the same error as the client's own check.
+        Ok(ErrorBody { fields, .. }) if !fields.is_empty() => ClientError::InvalidFields(fields),
+        Ok(ErrorBody { code, message, .. }) => ClientError::Api {
             status: status.as_u16(),
             code,
             message,
@@ -568,6 +570,16 @@ mod tests {
         let e = api_error(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>");
         assert!(!e.is_permanent());
         let e = api_error(StatusCode::NOT_FOUND, &HeaderMap::new(), b"");
+        assert!(e.is_permanent());
+        let e = api_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &HeaderMap::new(),
+            br#"{"code":"validation_failed","message":"m","fields":[{"field":"amount","problem":"invalid_amount"}]}"#,
+        );
+        let ClientError::InvalidFields(fields) = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(fields[0].field, "amount");
         assert!(e.is_permanent());
     }
 }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod outbox;
 pub mod payments;
 pub mod photos;
+pub mod requests;
 pub mod search;
 pub mod store;
 pub mod sync;
@@ -26,6 +27,7 @@ use claimdesk_api::payments::{
     Dividend, Due, Mandate, NewDividend, NewMandate, NewPayment, Payment, PaymentMethod,
 };
 use claimdesk_api::records::{Claim, Dossier, DossierDetail, Procedure};
+use claimdesk_api::requests::{Message, NewMessage, NewRequest, Request, RequestThread};
 use claimdesk_api::uploads::{AttachTo, Document, DocumentCategory};
 use claimdesk_domain::statement::Statement;
 use serde::Serialize;
@@ -41,6 +43,9 @@ pub use outbox::{
     SendReport, SentItem, UploadProgress,
 };
 pub use payments::OrderOutcome;
+pub use requests::{
+    FieldInfo, Lang, Localized, Notification, NotificationKind, RequestSummary, RequestTypeInfo,
+};
 pub use search::{SearchHit, SearchHitKind};
 pub use store::{Applied, Counts, ProcedureSummary, Store};
 pub use sync::{SyncProgress, SyncReport};
@@ -52,6 +57,9 @@ pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8620";
 const REFRESH_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// How a sync ended when it did not fail.
+// Made once per sync and moved a few times: boxing the report would only
+// change its callers.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum SyncOutcome {
@@ -783,19 +791,9 @@ impl Claimdesk {
         mut mandate: NewMandate,
     ) -> Result<OrderOutcome<Mandate>> {
         payments::check_mandate(self.synced_store().await?, reference, &mandate).await?;
-        let api = self
-            .reachable_api()
-            .await?
-            .ok_or_else(|| self.needs_network("a direct-debit mandate"))?;
         // Asked before anything is recorded: a mandate is made online or not
         // at all (a cut after this point leaves it to the outbox, under its key).
-        if let Err(e) = api.clone().with_retry(RetryPolicy::NONE).health().await {
-            return Err(if e.is_unreachable() {
-                self.needs_network("a direct-debit mandate")
-            } else {
-                e
-            });
-        }
+        let api = self.online_now("a direct-debit mandate").await?;
         let password = mandate.password.take();
         let store = self.store()?;
         let target = AttachTo::Dossier {
@@ -811,6 +809,228 @@ impl Claimdesk {
             OrderResult::Mandate(x) => Some(x),
             _ => None,
         })
+    }
+
+    /// Requests of a dossier, or all, newest first, each with its unread
+    /// count and last message: offline too.
+    pub async fn requests(&self, dossier: Option<&str>) -> Result<Vec<RequestSummary>> {
+        requests::summaries(self.synced_store().await?, dossier).await
+    }
+
+    /// A request and its messages, oldest first, as synced: offline too.
+    pub async fn thread(&self, request_id: i64) -> Result<RequestThread> {
+        requests::thread(self.synced_store().await?, request_id).await
+    }
+
+    /// Marks a request's messages read on this machine (never sent);
+    /// answers how many of the agency's were unread.
+    pub async fn mark_read(&self, request_id: i64) -> Result<u64> {
+        requests::mark_read(self.synced_store().await?, request_id).await
+    }
+
+    /// The agency's messages not yet read here, in every thread.
+    pub async fn unread_total(&self) -> Result<u64> {
+        requests::unread_total(self.synced_store().await?).await
+    }
+
+    /// Sends a request or a complaint, exactly once. Its fields are checked
+    /// first, on today's date ([`ClientError::InvalidFields`], nothing
+    /// recorded); files to attach go to the documents outbox, and the
+    /// request waits there with its key until they are delivered, then goes
+    /// with their ids. Offline, it all waits ([`OrderOutcome::Queued`]). A
+    /// type that needs the password (bank details) needs the server at once
+    /// ([`ClientError::NeedsNetwork`]) and the password is never written down.
+    pub async fn send_request(
+        &mut self,
+        mut request: NewRequest,
+        attach: Vec<PathBuf>,
+    ) -> Result<OrderOutcome<Request>> {
+        let today = Local::now().date_naive();
+        for value in request.fields.values_mut() {
+            *value = value.trim().to_owned();
+        }
+        request.fields.retain(|_, v| !v.is_empty());
+        request.dossier_reference = request.dossier_reference.trim().to_owned();
+        let problems = claimdesk_api::requests::check_fields(request.kind, &request.fields, today);
+        if !problems.is_empty() {
+            return Err(ClientError::InvalidFields(problems));
+        }
+        let reference = request.dossier_reference.clone();
+        // Known here, or nothing is recorded.
+        requests::attach_target(self.synced_store().await?, &reference).await?;
+        let password = request.password.take();
+        let api = if request.kind.needs_password() {
+            if password.as_deref().is_none_or(str::is_empty) {
+                return Err(ClientError::Invalid(format!(
+                    "a request “{}” needs your password",
+                    requests::type_label(request.kind, Lang::En)
+                )));
+            }
+            Some(self.online_now("a change of bank details").await?)
+        } else {
+            self.reachable_api().await?
+        };
+        let (category, note) = requests::attachment_category(request.kind);
+        let order = OrderRequest::Request { request };
+        let outcome = self
+            .order_with_attachments(api, &reference, &attach, category, note, &order, password)
+            .await?;
+        narrow(outcome, |r| match r {
+            OrderResult::Request(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    /// Writes in a request's thread, exactly once, attachments first, as
+    /// [`send_request`](Self::send_request) does; offline, it waits.
+    pub async fn reply(
+        &mut self,
+        request_id: i64,
+        text: String,
+        attach: Vec<PathBuf>,
+    ) -> Result<OrderOutcome<Message>> {
+        let text = text.trim().to_owned();
+        let problem = if text.is_empty() {
+            Some(claimdesk_api::requests::FieldProblemKind::Missing)
+        } else if text.chars().count() > claimdesk_api::requests::MAX_TEXT {
+            Some(claimdesk_api::requests::FieldProblemKind::TooLong)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(ClientError::InvalidFields(vec![
+                claimdesk_api::requests::FieldProblem {
+                    field: "text".into(),
+                    problem,
+                },
+            ]));
+        }
+        let request = requests::request(self.synced_store().await?, request_id).await?;
+        let api = self.reachable_api().await?;
+        let (category, note) = requests::attachment_category(request.kind);
+        let order = OrderRequest::Message {
+            request_id,
+            message: NewMessage {
+                text,
+                attachments: Vec::new(),
+            },
+        };
+        let outcome = self
+            .order_with_attachments(
+                api,
+                &request.dossier_reference,
+                &attach,
+                category,
+                note,
+                &order,
+                None,
+            )
+            .await?;
+        narrow(outcome, |r| match r {
+            OrderResult::Message(x) => Some(x),
+            _ => None,
+        })
+    }
+
+    /// Records `attach` in the documents outbox and `order` after them,
+    /// waiting for them; then, with `api`, delivers the attachments and the
+    /// order. Nothing touches the network before all is recorded.
+    #[allow(clippy::too_many_arguments)]
+    async fn order_with_attachments(
+        &self,
+        api: Option<ApiClient>,
+        reference: &str,
+        attach: &[PathBuf],
+        category: DocumentCategory,
+        note: Option<String>,
+        order: &OrderRequest,
+        password: Option<String>,
+    ) -> Result<OrderOutcome<OrderResult>> {
+        let store = self.store()?;
+        let target = requests::attach_target(store, reference).await?;
+        let attachments = if attach.is_empty() {
+            Vec::new()
+        } else {
+            outbox::add(store, target.clone(), attach, category, note, false).await?
+        };
+        let id = match outbox::orders::record_after(store, order, &target, &attachments).await {
+            Ok(id) => id,
+            Err(e) => {
+                // Attachments of nothing: given up rather than sent alone.
+                for item in &attachments {
+                    let _ = outbox::cancel(store, None, *item).await;
+                }
+                return Err(e);
+            }
+        };
+        if let Some(api) = &api
+            && !attachments.is_empty()
+        {
+            outbox::send_some(api, store, self.retry, &mut |_| {}, Some(&attachments)).await?;
+        }
+        payments::send_now(api.as_ref(), store, id, password.as_deref()).await
+    }
+
+    /// Refers a complaint to the mediator, with its history (the thread's
+    /// last message carries it as a PDF filed on the dossier). Only the
+    /// server decides, on its own dates, whether the time has come:
+    /// offline, [`ClientError::NeedsNetwork`]; refused too early, the
+    /// error says from which date.
+    pub async fn escalate(&mut self, request_id: i64) -> Result<RequestThread> {
+        let request = requests::request(self.synced_store().await?, request_id).await?;
+        if request.kind != claimdesk_api::requests::RequestType::Complaint {
+            return Err(ClientError::Invalid(format!(
+                "request {request_id} is not a complaint: only a complaint goes to the mediator"
+            )));
+        }
+        const WHAT: &str = "referring a complaint to the mediator";
+        let api = self
+            .reachable_api()
+            .await?
+            .ok_or_else(|| self.needs_network(WHAT))?;
+        let path = claimdesk_api::routes::path(claimdesk_api::routes::REQUEST_ESCALATE, request_id);
+        // Keyed so a try cut mid-way and repeated refers it once.
+        let key = uuid::Uuid::new_v4().to_string();
+        match api
+            .post_idempotent::<_, RequestThread>(&path, &key, &())
+            .await
+        {
+            Ok(referred) => {
+                let store = self.store()?;
+                store.put_request(&referred.request).await?;
+                for message in &referred.messages {
+                    store.put_message(message).await?;
+                }
+                Ok(referred)
+            }
+            Err(e) if e.is_unreachable() => Err(self.needs_network(WHAT)),
+            Err(e) => Err(requests::with_mediation_date(e, &request)),
+        }
+    }
+
+    /// The notifications the store holds that were not raised yet (each is
+    /// raised once), as of `today`: new agency answers and documents,
+    /// instalments due within 7 days, claims admitted or rejected,
+    /// procedure deadlines within 15 days. Taken after each sync; the
+    /// first time, what the store already held is not news.
+    pub async fn take_notifications(&self, today: NaiveDate) -> Result<Vec<Notification>> {
+        requests::take(self.synced_store().await?, today).await
+    }
+
+    /// The server, reached now, for what cannot wait.
+    async fn online_now(&mut self, what: &str) -> Result<ApiClient> {
+        let api = self
+            .reachable_api()
+            .await?
+            .ok_or_else(|| self.needs_network(what))?;
+        if let Err(e) = api.clone().with_retry(RetryPolicy::NONE).health().await {
+            return Err(if e.is_unreachable() {
+                self.needs_network(what)
+            } else {
+                e
+            });
+        }
+        Ok(api)
     }
 
     /// A signed mandate as a PDF, from the server.

@@ -122,6 +122,10 @@ pub struct OutboxItem {
     pub order: Option<OrderRequest>,
     /// What the server made of an order, once done.
     pub result: Option<OrderResult>,
+    /// Outbox items (a request's or a message's attachments) to be delivered
+    /// before this one; their document ids go with it.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub waits_for: Vec<i64>,
 }
 
 impl OutboxItem {
@@ -349,7 +353,7 @@ fn invalid_input(message: &str) -> ClientError {
 
 const COLUMNS: &str = "id, key, attach_to, category, note, file_name, local_path, size, sha256, \
      state, upload_url, \"offset\", error_code, error_message, attempts, created_at, document_id, \
-     kind, request, result";
+     kind, request, result, waits_for";
 
 fn item_of(row: &SqliteRow) -> Result<OutboxItem> {
     let attach: String = row.try_get("attach_to")?;
@@ -360,6 +364,7 @@ fn item_of(row: &SqliteRow) -> Result<OutboxItem> {
     let local_path: String = row.try_get("local_path")?;
     let request: Option<String> = row.try_get("request")?;
     let result: Option<String> = row.try_get("result")?;
+    let waits_for: String = row.try_get("waits_for")?;
     Ok(OutboxItem {
         id: row.try_get("id")?,
         key: row.try_get("key")?,
@@ -387,6 +392,8 @@ fn item_of(row: &SqliteRow) -> Result<OutboxItem> {
         kind: OutboxKind::parse(&row.try_get::<String, _>("kind")?)?,
         order: request.as_deref().map(orders::parse_request).transpose()?,
         result: result.as_deref().map(orders::parse_result).transpose()?,
+        waits_for: serde_json::from_str(&waits_for)
+            .map_err(|e| ClientError::Store(format!("outbox dependencies: {e}")))?,
     })
 }
 
@@ -598,8 +605,22 @@ pub(crate) async fn send(
     retry: RetryPolicy,
     progress: &mut (dyn FnMut(UploadProgress) + Send),
 ) -> Result<SendReport> {
+    send_some(api, store, retry, progress, None).await
+}
+
+/// [`send`], limited to the items `only` names when given.
+pub(crate) async fn send_some(
+    api: &ApiClient,
+    store: &Store,
+    retry: RetryPolicy,
+    progress: &mut (dyn FnMut(UploadProgress) + Send),
+    only: Option<&[i64]>,
+) -> Result<SendReport> {
     let mut report = SendReport::default();
     for item in items(store).await? {
+        if only.is_some_and(|ids| !ids.contains(&item.id)) {
+            continue;
+        }
         if !item.state.is_waiting() {
             // A crash between "done" and the removal of the copy leaves it behind.
             if matches!(item.state, OutboxState::Done | OutboxState::Cancelled)
@@ -608,6 +629,15 @@ pub(crate) async fn send(
                 remove_copy(&item.local_path);
             }
             continue;
+        }
+        match orders::readiness(store, &item).await? {
+            orders::Readiness::Ready(_) => {}
+            orders::Readiness::Waiting => continue,
+            orders::Readiness::Broken(e) => {
+                settle(store, item.id, &e).await?;
+                report.failed.push(item.id);
+                continue;
+            }
         }
         count_attempt(store, item.id).await?;
         let delivered = match item.kind {

@@ -170,6 +170,18 @@ pub(crate) async fn send_now(
             item: Box::new(item),
         });
     };
+    match orders::readiness(store, &item).await? {
+        orders::Readiness::Ready(_) => {}
+        orders::Readiness::Waiting => {
+            return Ok(OrderOutcome::Queued {
+                item: Box::new(item),
+            });
+        }
+        orders::Readiness::Broken(e) => {
+            outbox::settle(store, item_id, &e).await?;
+            return Err(e);
+        }
+    }
     outbox::count_attempt(store, item_id).await?;
     match orders::deliver(api, store, &item, password).await {
         Ok(result) => Ok(OrderOutcome::Sent {

@@ -16,6 +16,7 @@ use claimdesk_api::records::{
     Claim, Company, Contact, DeclaredAmounts, Dossier, DossierDetail, Guarantee, Installment,
     InstallmentStatus, Procedure,
 };
+use claimdesk_api::requests::{Message, MessageAuthor, Request};
 use claimdesk_api::sync::{Change, Entity, EntityKind};
 use claimdesk_api::uploads::{AttachTo, Document};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
@@ -115,6 +116,8 @@ const META_CURSOR: &str = "cursor";
 const META_LAST_SYNC: &str = "last_sync_at";
 const META_SERVER: &str = "server";
 const META_USER: &str = "user";
+/// Set once the events already in the store are recorded as notified.
+pub(crate) const META_NOTIFIED_BASELINE: &str = "notified_baseline";
 /// The folder, inside the content folder, of copies opened in a viewer.
 const OPENED: &str = "opened";
 
@@ -135,6 +138,12 @@ pub struct Counts {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     #[serde(default)]
     pub payments: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(default)]
+    pub requests: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(default)]
+    pub messages: u64,
 }
 
 impl Counts {
@@ -146,6 +155,8 @@ impl Counts {
             EntityKind::Installment => self.installments += by,
             EntityKind::Document => self.documents += by,
             EntityKind::Payment => self.payments += by,
+            EntityKind::Request => self.requests += by,
+            EntityKind::Message => self.messages += by,
         }
     }
 
@@ -156,6 +167,8 @@ impl Counts {
             + self.installments
             + self.documents
             + self.payments
+            + self.requests
+            + self.messages
     }
 
     /// Adds another's figures, kind by kind.
@@ -173,6 +186,8 @@ impl Counts {
             EntityKind::Installment => self.installments,
             EntityKind::Document => self.documents,
             EntityKind::Payment => self.payments,
+            EntityKind::Request => self.requests,
+            EntityKind::Message => self.messages,
         }
     }
 }
@@ -233,6 +248,8 @@ struct PageOutcome<'p> {
     installments: Vec<&'p Installment>,
     documents: Vec<&'p Document>,
     payments: Vec<&'p Payment>,
+    requests: Vec<&'p Request>,
+    messages: Vec<&'p Message>,
     deleted: Vec<(EntityKind, i64)>,
 }
 
@@ -253,6 +270,8 @@ impl<'p> PageOutcome<'p> {
             installments: Vec::new(),
             documents: Vec::new(),
             payments: Vec::new(),
+            requests: Vec::new(),
+            messages: Vec::new(),
             deleted: Vec::new(),
         };
         for (i, change) in changes.iter().enumerate() {
@@ -267,6 +286,8 @@ impl<'p> PageOutcome<'p> {
                     Entity::Installment(i) => outcome.installments.push(i),
                     Entity::Document(d) => outcome.documents.push(d),
                     Entity::Payment(p) => outcome.payments.push(p),
+                    Entity::Request(r) => outcome.requests.push(r),
+                    Entity::Message(m) => outcome.messages.push(m),
                 },
                 Change::Delete { kind, id } => outcome.deleted.push((*kind, *id)),
             }
@@ -290,6 +311,8 @@ impl<'p> PageOutcome<'p> {
             EntityKind::Installment => self.installments.iter().map(|i| i.id).collect(),
             EntityKind::Document => self.documents.iter().map(|d| d.id).collect(),
             EntityKind::Payment => self.payments.iter().map(|p| p.id).collect(),
+            EntityKind::Request => self.requests.iter().map(|r| r.id).collect(),
+            EntityKind::Message => self.messages.iter().map(|m| m.id).collect(),
         }
     }
 
@@ -491,6 +514,12 @@ impl Store {
         for payment in &last.payments {
             upsert_payment(&mut tx, payment).await?;
         }
+        for request in &last.requests {
+            upsert_request(&mut tx, request).await?;
+        }
+        for message in &last.messages {
+            upsert_message(&mut tx, message).await?;
+        }
         for index in SEARCH_INDEXES {
             let written = last.upserted(index.kind);
             if !written.is_empty() {
@@ -578,6 +607,10 @@ impl Store {
             "installments",
             "filed_documents",
             "payments",
+            "requests",
+            "messages",
+            // A store synced again from scratch raises again what it holds.
+            "notified",
         ]
         .into_iter()
         .chain(SEARCH_INDEXES.iter().map(|i| i.index))
@@ -586,9 +619,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("DELETE FROM meta WHERE key IN (?, ?)")
+        sqlx::query("DELETE FROM meta WHERE key IN (?, ?, ?)")
             .bind(META_CURSOR)
             .bind(META_LAST_SYNC)
+            .bind(META_NOTIFIED_BASELINE)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -728,6 +762,18 @@ impl Store {
         upsert_payment(&mut conn, p).await
     }
 
+    /// A request as the server answered it, so it lists before the next sync.
+    pub async fn put_request(&self, r: &Request) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        upsert_request(&mut conn, r).await
+    }
+
+    /// A message as the server answered it, so it lists before the next sync.
+    pub async fn put_message(&self, m: &Message) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        upsert_message(&mut conn, m).await
+    }
+
     /// A dossier's payments, newest first.
     pub async fn payments_of(&self, reference: &str) -> Result<Vec<Payment>> {
         let records: Vec<String> = sqlx::query_scalar(
@@ -827,7 +873,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT (SELECT count(*) FROM procedures), (SELECT count(*) FROM claims), \
              (SELECT count(*) FROM dossiers), (SELECT count(*) FROM installments), \
-             (SELECT count(*) FROM filed_documents), (SELECT count(*) FROM payments)",
+             (SELECT count(*) FROM filed_documents), (SELECT count(*) FROM payments), \
+             (SELECT count(*) FROM requests), (SELECT count(*) FROM messages)",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -839,6 +886,8 @@ impl Store {
             installments: n(3)?,
             documents: n(4)?,
             payments: n(5)?,
+            requests: n(6)?,
+            messages: n(7)?,
         })
     }
 
@@ -1141,6 +1190,12 @@ async fn delete(conn: &mut SqliteConnection, kind: EntityKind, ids: &[i64]) -> R
             // order of the deletes in the feed.
             "DELETE FROM payments WHERE dossier_reference IN \
              (SELECT reference FROM dossiers WHERE id IN (SELECT value FROM json_each(?)))",
+            // And its requests with their threads.
+            "DELETE FROM messages WHERE request_id IN (SELECT id FROM requests \
+             WHERE dossier_reference IN (SELECT reference FROM dossiers \
+             WHERE id IN (SELECT value FROM json_each(?))))",
+            "DELETE FROM requests WHERE dossier_reference IN \
+             (SELECT reference FROM dossiers WHERE id IN (SELECT value FROM json_each(?)))",
             "DELETE FROM dossiers WHERE id IN (SELECT value FROM json_each(?))",
         ],
         EntityKind::Installment => {
@@ -1151,6 +1206,13 @@ async fn delete(conn: &mut SqliteConnection, kind: EntityKind, ids: &[i64]) -> R
         }
         EntityKind::Payment => {
             &["DELETE FROM payments WHERE id IN (SELECT value FROM json_each(?))"]
+        }
+        EntityKind::Request => &[
+            "DELETE FROM messages WHERE request_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM requests WHERE id IN (SELECT value FROM json_each(?))",
+        ],
+        EntityKind::Message => {
+            &["DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))"]
         }
     };
     let ids = json_ids(ids);
@@ -1197,6 +1259,47 @@ async fn upsert_payment(conn: &mut SqliteConnection, p: &Payment) -> Result<()> 
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+async fn upsert_request(conn: &mut SqliteConnection, r: &Request) -> Result<()> {
+    sqlx::query(
+        "INSERT OR REPLACE INTO requests \
+         (id, dossier_reference, type, status, created_at, record) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(r.id)
+    .bind(&r.dossier_reference)
+    .bind(r.kind.as_str())
+    .bind(r.status.as_str())
+    .bind(r.created_at)
+    .bind(to_json(r))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Keeps the message's local `read_at` when the feed brings it again.
+async fn upsert_message(conn: &mut SqliteConnection, m: &Message) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO messages (id, request_id, author, created_at, record) \
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET request_id = excluded.request_id, \
+         author = excluded.author, created_at = excluded.created_at, record = excluded.record",
+    )
+    .bind(m.id)
+    .bind(m.request_id)
+    .bind(author_str(m.author))
+    .bind(m.created_at)
+    .bind(to_json(m))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn author_str(author: MessageAuthor) -> &'static str {
+    match author {
+        MessageAuthor::Customer => "customer",
+        MessageAuthor::Agency => "agency",
+        MessageAuthor::System => "system",
+    }
 }
 
 fn bind_company<'q>(query: Query<'q>, c: &'q Company) -> Query<'q> {

@@ -5,7 +5,7 @@
 //! These tests use the OS keyring: run them under
 //! `CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring cargo test -p claimdesk-client`.
 
-use std::time::Duration;
+mod common;
 
 use chrono::Local;
 use claimdesk_api::payments::{
@@ -20,40 +20,11 @@ use claimdesk_client::{
 use claimdesk_domain::money::Money;
 use claimdesk_server::demo;
 use claimdesk_server::testing::TestServer;
+use common::{FAST, SignedIn, sign_in};
 use tempfile::TempDir;
-
-const FAST: RetryPolicy = RetryPolicy {
-    max_tries: 3,
-    base_delay: Duration::from_millis(20),
-    max_delay: Duration::from_millis(50),
-};
 
 fn eur(text: &str) -> Money {
     text.parse().unwrap()
-}
-
-struct SignedIn {
-    home: TempDir,
-    desk: Claimdesk,
-    api: ApiClient,
-}
-
-async fn sign_in(server: &TestServer, email: &str) -> SignedIn {
-    let home = tempfile::tempdir().unwrap();
-    let mut desk = Claimdesk::open(Home::new(home.path()))
-        .await
-        .unwrap()
-        .with_retry(FAST);
-    desk.login(&server.base_url, email, demo::PASSWORD)
-        .await
-        .unwrap();
-    desk.sync(|_| {}).await.unwrap();
-    let token = desk.keyring_slot().unwrap().load().await.unwrap().unwrap();
-    let api = ApiClient::new(&server.base_url)
-        .unwrap()
-        .with_token(token)
-        .with_retry(FAST);
-    SignedIn { home, desk, api }
 }
 
 /// A dossier of the debtor with something left to pay.

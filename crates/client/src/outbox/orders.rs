@@ -1,10 +1,14 @@
-//! Orders in the outbox: payment orders, mandates and dividends. They ride the
+//! Orders in the outbox: payment orders, mandates, dividends, requests and
+//! their messages. They ride the
 //! documents' machinery (one row with its idempotency key written before any
 //! network call, retries, failures with their reason, cancel) but carry a JSON
 //! request instead of a file, delivered with one POST under the row's key, so
-//! a replay after a cut or a crash answers the first response.
+//! a replay after a cut or a crash answers the first response. A request or a
+//! message may wait for documents of the outbox (its attachments): it goes
+//! once they are all delivered, carrying their document ids.
 
 use claimdesk_api::payments::{Dividend, Mandate, NewDividend, NewMandate, NewPayment, Payment};
+use claimdesk_api::requests::{Message, NewMessage, NewRequest, Request};
 use claimdesk_api::routes;
 use claimdesk_api::uploads::{AttachTo, DocumentCategory};
 use serde::{Deserialize, Serialize};
@@ -25,6 +29,10 @@ pub enum OutboxKind {
     PaymentOrder,
     Mandate,
     Dividend,
+    /// A request or complaint.
+    Request,
+    /// A message in a request's thread.
+    Message,
 }
 
 impl OutboxKind {
@@ -34,6 +42,8 @@ impl OutboxKind {
             OutboxKind::PaymentOrder => "payment_order",
             OutboxKind::Mandate => "mandate",
             OutboxKind::Dividend => "dividend",
+            OutboxKind::Request => "request",
+            OutboxKind::Message => "message",
         }
     }
 
@@ -43,6 +53,8 @@ impl OutboxKind {
             OutboxKind::PaymentOrder,
             OutboxKind::Mandate,
             OutboxKind::Dividend,
+            OutboxKind::Request,
+            OutboxKind::Message,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -50,8 +62,10 @@ impl OutboxKind {
     }
 }
 
-/// The request an order sends, as recorded. A mandate's password is never
-/// part of it.
+/// The request an order sends, as recorded. A mandate's or a request's
+/// password is never part of it. The attachments of a request or a message
+/// are the documents already filed; those still in the outbox are added when
+/// they are delivered (see [`OutboxItem::waits_for`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -68,6 +82,14 @@ pub enum OrderRequest {
         claim_id: i64,
         dividend: NewDividend,
     },
+    Request {
+        request: NewRequest,
+    },
+    Message {
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        request_id: i64,
+        message: NewMessage,
+    },
 }
 
 impl OrderRequest {
@@ -76,6 +98,8 @@ impl OrderRequest {
             OrderRequest::PaymentOrder { .. } => OutboxKind::PaymentOrder,
             OrderRequest::Mandate { .. } => OutboxKind::Mandate,
             OrderRequest::Dividend { .. } => OutboxKind::Dividend,
+            OrderRequest::Request { .. } => OutboxKind::Request,
+            OrderRequest::Message { .. } => OutboxKind::Message,
         }
     }
 
@@ -95,14 +119,22 @@ impl OrderRequest {
             OrderRequest::Dividend { claim_id, dividend } => {
                 format!("dividend {} claim {claim_id}", dividend.amount)
             }
+            OrderRequest::Request { request } => format!(
+                "request {} {}",
+                request.kind.as_str(),
+                request.dossier_reference
+            ),
+            OrderRequest::Message { request_id, .. } => format!("message request {request_id}"),
         }
     }
 
     /// The same request without what must never be written down.
     fn to_record(&self) -> OrderRequest {
         let mut kept = self.clone();
-        if let OrderRequest::Mandate { mandate, .. } = &mut kept {
-            mandate.password = None;
+        match &mut kept {
+            OrderRequest::Mandate { mandate, .. } => mandate.password = None,
+            OrderRequest::Request { request } => request.password = None,
+            _ => {}
         }
         kept
     }
@@ -116,6 +148,8 @@ pub enum OrderResult {
     Payment(Payment),
     Mandate(Mandate),
     Dividend(Dividend),
+    Request(Request),
+    Message(Message),
 }
 
 impl OrderResult {
@@ -124,6 +158,8 @@ impl OrderResult {
             OrderResult::Payment(p) => p.id,
             OrderResult::Mandate(m) => m.id,
             OrderResult::Dividend(d) => d.id,
+            OrderResult::Request(r) => r.id,
+            OrderResult::Message(m) => m.id,
         }
     }
 }
@@ -135,12 +171,24 @@ pub(crate) async fn record(
     request: &OrderRequest,
     attach_to: &AttachTo,
 ) -> Result<i64> {
+    record_after(store, request, attach_to, &[]).await
+}
+
+/// Records an order that goes only once the outbox items `waits_for` (its
+/// attachments) are delivered.
+pub(crate) async fn record_after(
+    store: &Store,
+    request: &OrderRequest,
+    attach_to: &AttachTo,
+    waits_for: &[i64],
+) -> Result<i64> {
     let kept = request.to_record();
     let attach = serde_json::to_string(attach_to).expect("a target always serializes");
     let body = serde_json::to_string(&kept).expect("an order always serializes");
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO outbox (key, kind, request, attach_to, category, file_name, local_path, \
-         size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, '', 0, '', ?) RETURNING id",
+         size, sha256, created_at, waits_for) VALUES (?, ?, ?, ?, ?, ?, '', 0, '', ?, ?) \
+         RETURNING id",
     )
     .bind(uuid::Uuid::new_v4().to_string())
     .bind(kept.kind().as_str())
@@ -149,13 +197,47 @@ pub(crate) async fn record(
     .bind(DocumentCategory::ProofOfPayment.as_str())
     .bind(kept.label())
     .bind(chrono::Utc::now().to_rfc3339())
+    .bind(serde_json::to_string(waits_for).expect("ids always serialize"))
     .fetch_one(store.pool())
     .await?;
     Ok(id)
 }
 
-/// Sends one order under its key. `password` goes with a mandate's request
-/// in memory only (an order sent again from the outbox has none).
+/// Whether an order's attachments still in the outbox are all delivered.
+pub(crate) enum Readiness {
+    /// Delivered (or none): the order can go, with these document ids.
+    Ready(Vec<i64>),
+    /// One is still on its way.
+    Waiting,
+    /// One failed or was cancelled: the order cannot go as it was made.
+    Broken(ClientError),
+}
+
+pub(crate) async fn readiness(store: &Store, item: &OutboxItem) -> Result<Readiness> {
+    let mut documents = Vec::with_capacity(item.waits_for.len());
+    for id in &item.waits_for {
+        let attachment = super::item(store, *id).await?;
+        match (attachment.state, attachment.document_id) {
+            (OutboxState::Done, Some(document)) => documents.push(document),
+            (OutboxState::Failed | OutboxState::Cancelled, _) | (OutboxState::Done, None) => {
+                let why = attachment
+                    .last_error
+                    .map(|e| format!(": {}", e.message))
+                    .unwrap_or_else(|| format!(" ({})", attachment.state.as_str()));
+                return Ok(Readiness::Broken(ClientError::Invalid(format!(
+                    "its attachment {} (outbox item {id}) was not sent{why}",
+                    attachment.file_name
+                ))));
+            }
+            _ => return Ok(Readiness::Waiting),
+        }
+    }
+    Ok(Readiness::Ready(documents))
+}
+
+/// Sends one order under its key. `password` goes with a mandate's or a
+/// request's body in memory only (an order sent again from the outbox has
+/// none). Its attachments must be delivered first (see [`readiness`]).
 pub(crate) async fn deliver(
     api: &ApiClient,
     store: &Store,
@@ -184,13 +266,38 @@ pub(crate) async fn deliver(
             let path = routes::path(routes::CLAIM_DIVIDENDS, claim_id);
             OrderResult::Dividend(api.post_idempotent(&path, key, &dividend).await?)
         }
+        OrderRequest::Request { mut request } => {
+            request.attachments.extend(delivered(store, item).await?);
+            request.password = password.map(str::to_owned);
+            OrderResult::Request(api.post_idempotent(routes::REQUESTS, key, &request).await?)
+        }
+        OrderRequest::Message {
+            request_id,
+            mut message,
+        } => {
+            message.attachments.extend(delivered(store, item).await?);
+            let path = routes::path(routes::REQUEST_MESSAGES, request_id);
+            OrderResult::Message(api.post_idempotent(&path, key, &message).await?)
+        }
     };
     mark_done(store, item.id, &result).await?;
     Ok(result)
 }
 
-/// The order went through: its result is kept with it, and a payment lists
-/// at once, before the next sync.
+/// The document ids of an order's delivered attachments.
+async fn delivered(store: &Store, item: &OutboxItem) -> Result<Vec<i64>> {
+    match readiness(store, item).await? {
+        Readiness::Ready(documents) => Ok(documents),
+        Readiness::Broken(e) => Err(e),
+        Readiness::Waiting => Err(ClientError::Store(format!(
+            "outbox item {} was sent before its attachments",
+            item.id
+        ))),
+    }
+}
+
+/// The order went through: its result is kept with it, and a payment, a
+/// request or a message lists at once, before the next sync.
 async fn mark_done(store: &Store, id: i64, result: &OrderResult) -> Result<()> {
     sqlx::query(
         "UPDATE outbox SET state = 'done', result = ?, result_id = ?, \
@@ -201,8 +308,11 @@ async fn mark_done(store: &Store, id: i64, result: &OrderResult) -> Result<()> {
     .bind(id)
     .execute(store.pool())
     .await?;
-    if let OrderResult::Payment(payment) = result {
-        store.put_payment(payment).await?;
+    match result {
+        OrderResult::Payment(payment) => store.put_payment(payment).await?,
+        OrderResult::Request(request) => store.put_request(request).await?,
+        OrderResult::Message(message) => store.put_message(message).await?,
+        OrderResult::Mandate(_) | OrderResult::Dividend(_) => {}
     }
     Ok(())
 }

@@ -666,3 +666,199 @@ async fn payments_are_synced_listed_newest_first_and_purged_with_their_dossier()
     store.wipe().await.unwrap();
     assert_eq!(store.counts().await.unwrap().payments, 0);
 }
+
+fn request(id: i64, reference: &str) -> claimdesk_api::requests::Request {
+    use claimdesk_api::requests::{RequestStatus, RequestType};
+    claimdesk_api::requests::Request {
+        id,
+        dossier_reference: reference.into(),
+        kind: RequestType::Question,
+        fields: [("message".to_owned(), "Quand finit mon plan ?".to_owned())].into(),
+        attachments: Vec::new(),
+        status: RequestStatus::Sent,
+        author: "Jean Dupont".into(),
+        created_at: Utc::now(),
+        acknowledged_at: None,
+        answered_at: None,
+        closed_at: None,
+        mediation_from: None,
+        referred_at: None,
+    }
+}
+
+fn message(
+    id: i64,
+    request_id: i64,
+    author: claimdesk_api::requests::MessageAuthor,
+) -> claimdesk_api::requests::Message {
+    claimdesk_api::requests::Message {
+        id,
+        request_id,
+        author,
+        author_name: "Agence".into(),
+        text: format!("message {id}"),
+        attachments: Vec::new(),
+        created_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn threads_keep_their_local_reads_through_the_feed_and_go_with_their_dossier() {
+    use claimdesk_api::requests::MessageAuthor::{Agency, Customer};
+    let (_dir, store) = fresh().await;
+    let page = [
+        up(Entity::Dossier(dossier(1, "D-1", None))),
+        up(Entity::Dossier(dossier(2, "D-2", None))),
+        up(Entity::Request(request(5, "D-1"))),
+        up(Entity::Request(request(6, "D-2"))),
+        up(Entity::Message(message(50, 5, Customer))),
+        up(Entity::Message(message(51, 5, Agency))),
+        up(Entity::Message(message(60, 6, Agency))),
+    ];
+    let applied = store.apply_page(&page, "c1", None).await.unwrap();
+    assert_eq!(
+        (applied.upserted.requests, applied.upserted.messages),
+        (2, 3)
+    );
+    let counts = store.counts().await.unwrap();
+    assert_eq!((counts.requests, counts.messages), (2, 3));
+    assert_eq!(crate::requests::unread_total(&store).await.unwrap(), 2);
+    let listed = crate::requests::summaries(&store, Some("D-1"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].unread, 1);
+    assert_eq!(listed[0].last_message.as_ref().map(|m| m.id), Some(51));
+    assert_eq!(crate::requests::mark_read(&store, 5).await.unwrap(), 1);
+    assert_eq!(crate::requests::mark_read(&store, 5).await.unwrap(), 0);
+    // The feed brings the message again (edited): it stays read here.
+    let mut edited = message(51, 5, Agency);
+    edited.text = "corrigé".into();
+    store
+        .apply_page(&[up(Entity::Message(edited))], "c2", None)
+        .await
+        .unwrap();
+    let thread = crate::requests::thread(&store, 5).await.unwrap();
+    assert_eq!(thread.messages.len(), 2);
+    assert_eq!(thread.messages[1].text, "corrigé");
+    assert_eq!(crate::requests::unread_total(&store).await.unwrap(), 1);
+    // Access to D-2 revoked: its requests and their threads go with it.
+    store
+        .apply_page(&[del(EntityKind::Dossier, 2)], "c3", None)
+        .await
+        .unwrap();
+    assert!(crate::requests::thread(&store, 6).await.is_err());
+    assert_eq!(crate::requests::unread_total(&store).await.unwrap(), 0);
+    let counts = store.counts().await.unwrap();
+    assert_eq!((counts.requests, counts.messages), (1, 2));
+    store
+        .apply_page(&[del(EntityKind::Request, 5)], "c4", None)
+        .await
+        .unwrap();
+    assert_eq!(store.counts().await.unwrap().messages, 0);
+    store
+        .apply_page(&[up(Entity::Request(request(7, "D-1")))], "c5", None)
+        .await
+        .unwrap();
+    store.wipe().await.unwrap();
+    assert_eq!(store.counts().await.unwrap().requests, 0);
+}
+
+#[tokio::test]
+async fn notifications_are_raised_once_and_what_was_there_first_is_not_news() {
+    use crate::requests::{NotificationKind, take};
+    use claimdesk_api::requests::MessageAuthor::Agency;
+    let (_dir, store) = fresh().await;
+    let today = d(2026, 5, 5);
+    let mut decided = claim(3, 1, "100.00");
+    decided.admission = AdmissionStatus::Pending;
+    let mut deadline = procedure(1);
+    deadline.deadlines.declaration = Some(d(2026, 5, 15));
+    deadline.deadlines.relief_from_foreclosure = Some(d(2026, 11, 15));
+    let page = [
+        up(Entity::Procedure(deadline)),
+        up(Entity::Claim(decided.clone())),
+        up(Entity::Dossier(dossier(1, "D-1", None))),
+        up(Entity::Installment(installment(
+            20,
+            "D-1",
+            1,
+            d(2026, 5, 12),
+            false,
+        ))),
+        up(Entity::Installment(installment(
+            21,
+            "D-1",
+            2,
+            d(2026, 5, 13),
+            false,
+        ))),
+        up(Entity::Installment(installment(
+            22,
+            "D-1",
+            3,
+            d(2026, 5, 1),
+            false,
+        ))),
+        up(Entity::Installment(installment(
+            23,
+            "D-1",
+            4,
+            d(2026, 5, 6),
+            true,
+        ))),
+        up(Entity::Request(request(5, "D-1"))),
+        up(Entity::Message(message(51, 5, Agency))),
+    ];
+    store.apply_page(&page, "c1", None).await.unwrap();
+    let first = take(&store, today).await.unwrap();
+    let kinds: Vec<_> = first.iter().map(|n| (n.kind, n.key.as_str())).collect();
+    // The answer already there is not news; dates coming up are.
+    assert_eq!(
+        kinds,
+        [
+            (
+                NotificationKind::InstallmentDue,
+                "installment:20:2026-05-12"
+            ),
+            (
+                NotificationKind::ProcedureDeadline,
+                "deadline:1:declaration:2026-05-15"
+            ),
+        ],
+    );
+    assert_eq!(first[0].title.en, "Instalment due in 7 days");
+    assert_eq!(first[0].title.fr, "Échéance dans 7 jours");
+    assert_eq!(first[0].dossier_reference.as_deref(), Some("D-1"));
+    assert_eq!(first[1].procedure_id, Some(1));
+    assert!(take(&store, today).await.unwrap().is_empty());
+
+    decided.admission = AdmissionStatus::Rejected;
+    decided.admitted_amount = None;
+    store
+        .apply_page(
+            &[
+                up(Entity::Claim(decided.clone())),
+                up(Entity::Message(message(52, 5, Agency))),
+            ],
+            "c2",
+            None,
+        )
+        .await
+        .unwrap();
+    let next = take(&store, d(2026, 5, 6)).await.unwrap();
+    let kinds: Vec<_> = next.iter().map(|n| n.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            NotificationKind::NewAnswer,
+            NotificationKind::InstallmentDue,
+            NotificationKind::ClaimDecision,
+        ]
+    );
+    assert_eq!(next[0].request_id, Some(5));
+    assert_eq!(next[1].key, "installment:21:2026-05-13");
+    assert_eq!(next[2].title.fr, "Créance rejetée");
+    assert_eq!(next[2].claim_id, Some(3));
+    assert!(take(&store, d(2026, 5, 6)).await.unwrap().is_empty());
+}

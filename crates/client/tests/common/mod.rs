@@ -128,4 +128,39 @@ async fn copy_with_budget(
     }
 }
 
+// Not every test file sends files.
+#[allow(unused_imports)]
 pub use claimdesk_server::testing::pdf_bytes;
+
+/// Retries quick enough for tests that cut the server on purpose.
+pub const FAST: claimdesk_client::RetryPolicy = claimdesk_client::RetryPolicy {
+    max_tries: 3,
+    base_delay: std::time::Duration::from_millis(20),
+    max_delay: std::time::Duration::from_millis(50),
+};
+
+/// A user signed in and synced in a home of their own, with an API client
+/// on the same session to ask the server directly.
+pub struct SignedIn {
+    pub home: tempfile::TempDir,
+    pub desk: claimdesk_client::Claimdesk,
+    pub api: claimdesk_client::ApiClient,
+}
+
+pub async fn sign_in(server: &claimdesk_server::testing::TestServer, email: &str) -> SignedIn {
+    let home = tempfile::tempdir().unwrap();
+    let mut desk = claimdesk_client::Claimdesk::open(claimdesk_client::Home::new(home.path()))
+        .await
+        .unwrap()
+        .with_retry(FAST);
+    desk.login(&server.base_url, email, claimdesk_server::demo::PASSWORD)
+        .await
+        .unwrap();
+    desk.sync(|_| {}).await.unwrap();
+    let token = desk.keyring_slot().unwrap().load().await.unwrap().unwrap();
+    let api = claimdesk_client::ApiClient::new(&server.base_url)
+        .unwrap()
+        .with_token(token)
+        .with_retry(FAST);
+    SignedIn { home, desk, api }
+}
