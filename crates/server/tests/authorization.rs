@@ -482,6 +482,8 @@ fn read_routes(procedure: i64, claim: i64, reference: &str) -> Vec<String> {
         path(routes::DOSSIER_DUE, reference),
         path(routes::DOSSIER_PAYMENTS, reference),
         path(routes::PAYMENT, 1),
+        routes::REQUESTS.to_owned(),
+        path(routes::REQUEST, 1),
     ]
 }
 
@@ -524,6 +526,11 @@ async fn admin_requests(
         "subject": {"kind": "user", "email": demo::DEBTORS[0]},
         "object": {"kind": "procedure", "id": procedure},
     });
+    let (request,): (i64,) =
+        sqlx::query_as("SELECT id FROM requests WHERE status <> 'closed' ORDER BY id LIMIT 1")
+            .fetch_one(db)
+            .await
+            .unwrap();
     let admin = h.token(demo::ADMIN_USER).await;
     let upload = h.upload(&admin, &common::pdf_bytes(7), "relance.pdf").await;
     let received_on = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive();
@@ -588,6 +595,24 @@ async fn admin_requests(
             routes::ADMIN_ACTIVATION_CODES.to_owned(),
             Some(json!({"reference": guaranteed, "role": "guarantor", "display_name": guarantor})),
             StatusCode::CREATED,
+        ),
+        (
+            Method::GET,
+            format!("{}?status=answered", routes::ADMIN_REQUESTS),
+            None,
+            StatusCode::OK,
+        ),
+        (
+            Method::POST,
+            path(routes::ADMIN_REQUEST_MESSAGES, request),
+            Some(json!({"text": "Réponse de l'agence"})),
+            StatusCode::CREATED,
+        ),
+        (
+            Method::POST,
+            path(routes::ADMIN_REQUEST_STATUS, request),
+            Some(json!({"status": "in_progress"})),
+            StatusCode::OK,
         ),
         (
             Method::DELETE,
@@ -711,6 +736,9 @@ async fn anonymous_callers_get_401_everywhere_but_health_and_the_document() {
         routes::DOCUMENTS,
         routes::UPLOADS,
         routes::PAYMENTS,
+        routes::REQUESTS,
+        &path(routes::REQUEST_MESSAGES, 1),
+        &path(routes::REQUEST_ESCALATE, 1),
     ] {
         let reply = h.call(Method::POST, url, None, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}");
@@ -993,5 +1021,151 @@ async fn mandates_dividends_and_payment_documents_by_role() {
     ] {
         let reply = h.call(method, &url, None, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}");
+    }
+}
+
+/// A dossier `email` may write about, if any, and one they may not: a
+/// debtor's or guarantor's own dossier, a mandataire's through a claim.
+async fn request_dossiers(
+    db: &SqlitePool,
+    all: &Expected,
+    want: &Expected,
+) -> (Option<String>, String) {
+    let through_claims = refs(
+        db,
+        &format!(
+            "SELECT d.reference FROM claims c JOIN dossiers d ON d.id = c.dossier_id \
+             WHERE c.id IN ({})",
+            want.claims
+                .iter()
+                .map(i64::to_string)
+                .chain(["0".to_owned()])
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        None,
+    )
+    .await;
+    let reachable: BTreeSet<String> = want.dossiers.union(&through_claims).cloned().collect();
+    let inside = want
+        .dossiers
+        .iter()
+        .next()
+        .or(through_claims.iter().next())
+        .cloned();
+    (inside, some_outside(&all.dossiers, &reachable)[0].clone())
+}
+
+/// Requests: made by debtors, guarantors and mandataires on a dossier they
+/// see (the agency answers, it does not ask); a thread is seen, written to
+/// and escalated by its author and their étude only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_by_role() {
+    let h = Harness::demo().await;
+    let db = oracle(&h).await;
+    let all = everything(&db).await;
+    let etude_of = |email: &str| email == demo::ETUDE_USER || email == demo::ETUDE_USER_2;
+    let mut made: Vec<(i64, &str)> = Vec::new();
+    for (n, (email, role)) in demo::accounts().into_iter().enumerate() {
+        let token = h.token(email).await;
+        let want = expected(&db, email).await;
+        let (inside, outside) = request_dossiers(&db, &all, &want).await;
+        let question = |reference: &str| {
+            json!({"dossier_reference": reference, "type": "question",
+                   "fields": {"message": "Une question"}})
+        };
+        if let Some(reference) = &inside {
+            let reply = post_keyed(
+                &h,
+                routes::REQUESTS,
+                &token,
+                &format!("ask-{n}"),
+                question(reference),
+            )
+            .await;
+            let expected_status = match role {
+                Role::Admin => StatusCode::FORBIDDEN,
+                _ => StatusCode::CREATED,
+            };
+            assert_eq!(reply.status, expected_status, "{email}: {}", reply.text);
+            if reply.status == StatusCode::CREATED {
+                made.push((reply.body["id"].as_i64().unwrap(), email));
+            }
+            let documents = json!({"dossier_reference": reference, "type": "mandataire_documents",
+                "fields": {"documents_wanted": "Décompte"}});
+            let reply = post_keyed(
+                &h,
+                routes::REQUESTS,
+                &token,
+                &format!("docs-{n}"),
+                documents,
+            )
+            .await;
+            let expected_status = match role {
+                Role::Etude => StatusCode::CREATED,
+                _ => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(reply.status, expected_status, "{email}: {}", reply.text);
+        }
+        let reply = post_keyed(
+            &h,
+            routes::REQUESTS,
+            &token,
+            &format!("ask-outside-{n}"),
+            question(&outside),
+        )
+        .await;
+        let expected_status = match role {
+            Role::Admin => StatusCode::FORBIDDEN,
+            _ => StatusCode::NOT_FOUND,
+        };
+        assert_eq!(
+            reply.status, expected_status,
+            "{email} on {outside}: {}",
+            reply.text
+        );
+    }
+    assert!(made.len() >= 8, "every customer asked");
+
+    for (n, (email, _)) in demo::accounts().into_iter().enumerate() {
+        let token = h.token(email).await;
+        let listed = h.get(routes::REQUESTS, &token).await;
+        let listed: BTreeSet<i64> = ok(&listed, "requests")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        for (id, author) in &made {
+            let sees = *author == email || (etude_of(author) && etude_of(email));
+            assert_eq!(listed.contains(id), sees, "{email} lists {author}'s {id}");
+            let thread = h.get(&path(routes::REQUEST, id), &token).await;
+            let said = post_keyed(
+                &h,
+                &path(routes::REQUEST_MESSAGES, id),
+                &token,
+                &format!("say-{n}-{id}"),
+                json!({"text": "Un message"}),
+            )
+            .await;
+            let escalated = post_keyed(
+                &h,
+                &path(routes::REQUEST_ESCALATE, id),
+                &token,
+                &format!("escalate-{n}-{id}"),
+                json!({}),
+            )
+            .await;
+            if sees {
+                assert_eq!(ok(&thread, "thread")["request"]["id"], *id);
+                assert_eq!(said.status, StatusCode::CREATED, "{email}: {}", said.text);
+                // A question is no complaint.
+                assert_eq!(escalated.status, StatusCode::UNPROCESSABLE_ENTITY);
+            } else {
+                assert_hidden(&thread, "request");
+                assert_hidden(&said, "request messages");
+                assert_hidden(&escalated, "request escalation");
+            }
+        }
     }
 }

@@ -554,6 +554,14 @@ async fn closed_requests_take_no_more_messages() {
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text);
     assert_eq!(reply.code(), "conflict");
     assert_eq!(api.answer(id, "Réponse").await.status, StatusCode::CONFLICT);
+    // Reopened, it is no longer closed and takes messages again.
+    let reply = api
+        .post(&status, &admin, None, &json!({"status": "in_progress"}))
+        .await;
+    assert_eq!(reply.body["status"], "in_progress");
+    assert!(reply.body["closed_at"].is_null(), "{}", reply.text);
+    let reply = api.say(&debtor, id, "reopened", "Encore une chose").await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     // Messages are checked like fields.
     let open = api.question(&debtor, &reference, "Une autre").await;
     for (text, problem) in [("  ", "missing"), (&*"x".repeat(5001), "too_long")] {
@@ -659,4 +667,35 @@ async fn losing_the_dossier_loses_its_requests() {
         let synced = api.synced(&token).await;
         assert!(!synced.contains_key(&("request".to_owned(), id)));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_sends_with_one_key_make_one_request() {
+    let api = Api::start().await;
+    let debtor = api.token(demo::DEBTORS[3]).await;
+    let reference = api.first_dossier(&debtor).await;
+    let body = json!({"dossier_reference": reference, "type": "statement"});
+    let answers =
+        futures_util::future::join_all((0..6).map(|_| api.ask(&debtor, "at-once", &body))).await;
+    let created: Vec<_> = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .collect();
+    assert_eq!(created.len(), 1, "exactly one made the request");
+    for reply in &answers {
+        match reply.status {
+            StatusCode::OK => assert_eq!(reply.text, created[0].text),
+            StatusCode::CREATED => {}
+            StatusCode::CONFLICT => assert_eq!(reply.code(), "request_in_progress"),
+            other => panic!("{other}: {}", reply.text),
+        }
+    }
+    assert_eq!(
+        api.count(&format!(
+            "SELECT COUNT(*) FROM requests r JOIN dossiers d ON d.id = r.dossier_id \
+             WHERE d.reference = '{reference}' AND r.type = 'statement'"
+        ))
+        .await,
+        1
+    );
 }

@@ -414,7 +414,8 @@ pub(crate) async fn add_message(
 }
 
 /// Moves a request to `status` at `now`, stamping the dates that status
-/// marks the first time, and tells its audience.
+/// marks the first time (a request reopened is no longer closed), and tells
+/// its audience.
 pub(crate) async fn set_status(
     conn: &mut SqliteConnection,
     request: &Stored,
@@ -426,13 +427,12 @@ pub(crate) async fn set_status(
         "UPDATE requests SET status = ?, \
          acknowledged_at = COALESCE(acknowledged_at, ?), \
          answered_at = COALESCE(answered_at, ?), \
-         closed_at = CASE WHEN ? IS NOT NULL THEN ? ELSE closed_at END, \
+         closed_at = ?, \
          referred_at = COALESCE(referred_at, ?) WHERE id = ?",
     )
     .bind(status.as_str())
     .bind(stamp(RequestStatus::Acknowledged))
     .bind(stamp(RequestStatus::Answered))
-    .bind(stamp(RequestStatus::Closed))
     .bind(stamp(RequestStatus::Closed))
     .bind(stamp(RequestStatus::ReferredToMediator))
     .bind(request.request.id)
