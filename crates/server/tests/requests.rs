@@ -699,3 +699,42 @@ async fn concurrent_sends_with_one_key_make_one_request() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mandataire_request_follows_the_etude_procedure() {
+    let api = Api::start().await;
+    let etude = api.token(demo::ETUDE_USER).await;
+    let reference = api.etude_dossier().await;
+    let made = api
+        .ask(
+            &etude,
+            "etude-question",
+            &json!({"dossier_reference": reference, "type": "question",
+                    "fields": {"message": "Le plan est-il respecté ?"}}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.body["id"].as_i64().unwrap();
+    let procedure: i64 = sqlx::query_scalar("SELECT procedure_id FROM requests WHERE id = ?")
+        .bind(id)
+        .fetch_one(&api.db().await)
+        .await
+        .unwrap();
+    let (_, cursor) = api.sync_from(&etude, None).await;
+    let admin = api.token(demo::ADMIN_USER).await;
+    let grant = json!({"subject": {"kind": "etude", "id": api.server.demo_etude_id().await},
+                       "object": {"kind": "procedure", "id": procedure}});
+    let revoked = api
+        .post(routes::ADMIN_GRANTS_REVOKE, &admin, None, &grant)
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    let second = api.token(demo::ETUDE_USER_2).await;
+    for token in [&etude, &second] {
+        assert_eq!(
+            api.get(&path(routes::REQUEST, id), token).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let (_, deletes, _) = api.sync_changes(&etude, Some(&cursor)).await;
+    assert!(deletes.contains(&("request".to_owned(), id)), "{deletes:?}");
+}
