@@ -4,6 +4,7 @@
 mod export;
 mod pay;
 mod render;
+mod requests;
 mod upload;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -253,6 +254,79 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Make a request about a dossier; prints its id, or `queued` offline
+    /// (it is then sent, once, when the server can be reached).
+    Request {
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// The request's type (see `claimdesk request-types`).
+        #[arg(long = "type", value_name = "TYPE", value_parser = requests::parse_type)]
+        kind: claimdesk_api::requests::RequestType,
+        /// A field of the type's form; repeat for each.
+        #[arg(long = "field", value_name = "NAME=VALUE", value_parser = requests::parse_field)]
+        fields: Vec<(String, String)>,
+        /// A file to attach, sent first; repeat for several.
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
+        /// Your password, read from standard input: asked again for new bank details.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Your requests and complaints, of one dossier or all, with unread answers.
+    Requests {
+        #[arg(value_name = "REF")]
+        reference: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A request's thread, oldest message first; marks it read.
+    Thread {
+        #[arg(value_name = "ID")]
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write in a request's thread; prints the message's id, or `queued` offline.
+    Reply {
+        #[arg(value_name = "ID")]
+        id: i64,
+        #[arg(long)]
+        text: String,
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a complaint (réclamation) about a dossier; prints its id.
+    Complaint {
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// blocked_situation, disputed_amount, hardship,
+        /// fraud_or_identity_theft, settlement_proposal or other.
+        #[arg(long)]
+        reason: String,
+        /// What happened.
+        #[arg(long)]
+        text: String,
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refer a complaint to the mediator, with its history.
+    Escalate {
+        #[arg(value_name = "ID")]
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The request types and their fields (`*` required), for scripts.
+    RequestTypes {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `claim:ID` names a claim; anything else a dossier reference.
@@ -318,6 +392,16 @@ fn sentence(e: &anyhow::Error) -> String {
     }
     match client {
         ClientError::NeverSynced => "nothing has been synced yet: run `claimdesk sync`".into(),
+        ClientError::InvalidFields(problems) => {
+            let lang = requests::lang();
+            let said = claimdesk_client::requests::problems_sentence(problems, lang);
+            match lang {
+                claimdesk_client::Lang::Fr => {
+                    format!("la demande ne peut pas être envoyée : {said}")
+                }
+                claimdesk_client::Lang::En => format!("the request cannot be sent: {said}"),
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -529,11 +613,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         } => {
             check_server(&cli, &desk)?;
-            let password = if password_stdin {
-                Some(read_password(true, "")?)
-            } else {
-                None
-            };
+            let password = stdin_password(password_stdin)?;
             let args = pay::MandateArgs {
                 reference,
                 iban: iban.clone(),
@@ -568,6 +648,67 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             check_server(&cli, &desk)?;
             pay::receipt(&mut desk, id, output).await?;
         }
+        Command::Request {
+            ref reference,
+            kind,
+            ref fields,
+            ref attach,
+            password_stdin,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            let password = stdin_password(password_stdin)?;
+            let args = requests::RequestArgs {
+                reference: reference.clone(),
+                kind,
+                fields: fields.clone(),
+                attach: attach.clone(),
+                password,
+                json,
+            };
+            requests::request(&mut desk, args).await?;
+        }
+        Command::Requests {
+            ref reference,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            requests::list(&desk, reference.as_deref(), json).await?;
+        }
+        Command::Thread { id, json } => {
+            check_server(&cli, &desk)?;
+            requests::thread(&desk, id, json).await?;
+        }
+        Command::Reply {
+            id,
+            ref text,
+            ref attach,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            requests::reply(&mut desk, id, text.clone(), attach.clone(), json).await?;
+        }
+        Command::Complaint {
+            ref reference,
+            ref reason,
+            ref text,
+            ref attach,
+            json,
+        } => {
+            check_server(&cli, &desk)?;
+            let complaint = requests::Complaint {
+                reference: reference.clone(),
+                reason: reason.clone(),
+                text: text.clone(),
+                attach: attach.clone(),
+            };
+            requests::complaint(&mut desk, complaint, json).await?;
+        }
+        Command::Escalate { id, json } => {
+            check_server(&cli, &desk)?;
+            requests::escalate(&mut desk, id, json).await?;
+        }
+        Command::RequestTypes { json } => requests::types(json)?,
         Command::Logout => {
             check_server(&cli, &desk)?;
             let outcome = desk.logout().await?;
@@ -609,6 +750,11 @@ fn check_server(cli: &Cli, desk: &Claimdesk) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The password asked again for a sensitive change, when given on standard input.
+fn stdin_password(given: bool) -> anyhow::Result<Option<String>> {
+    given.then(|| read_password(true, "")).transpose()
 }
 
 fn read_password(from_stdin: bool, prompt: &str) -> anyhow::Result<String> {

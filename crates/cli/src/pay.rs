@@ -104,7 +104,7 @@ pub async fn pay(desk: &mut Claimdesk, args: PayArgs<'_>) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn queued(item: &OutboxItem) -> String {
+pub(crate) fn queued(item: &OutboxItem) -> String {
     let why = item
         .last_error
         .as_ref()
