@@ -1162,5 +1162,22 @@ mod tests {
         assert_send(&desk.due("r"));
         assert_send(&desk.payments("r"));
         assert_send(&desk.transfer_qr_png(1));
+        assert_send(&desk.requests(None));
+        assert_send(&desk.thread(1));
+        assert_send(&desk.mark_read(1));
+        assert_send(&desk.unread_total());
+        assert_send(&desk.send_request(
+            NewRequest {
+                dossier_reference: "r".into(),
+                kind: claimdesk_api::requests::RequestType::Question,
+                fields: Default::default(),
+                attachments: Vec::new(),
+                password: None,
+            },
+            Vec::new(),
+        ));
+        assert_send(&desk.reply(1, String::new(), Vec::new()));
+        assert_send(&desk.escalate(1));
+        assert_send(&desk.take_notifications(Local::now().date_naive()));
     }
 }

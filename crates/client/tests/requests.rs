@@ -533,3 +533,35 @@ async fn a_complaint_goes_to_the_mediator_only_when_the_server_says_so() {
     let e = desk.escalate(open.id).await.unwrap_err();
     assert!(e.to_string().contains("already"), "{e}");
 }
+
+#[tokio::test]
+async fn a_mandataires_request_files_its_attachments_on_the_procedure() {
+    let server = TestServer::start_demo().await;
+    let common::SignedIn { home, mut desk, .. } = common::sign_in(&server, demo::ETUDE_USER).await;
+    let procedure = desk.procedures().await.unwrap()[0].procedure.id;
+    let claim = desk.claims(procedure).await.unwrap().remove(0);
+    let list = home.path().join("etat.pdf");
+    std::fs::write(&list, common::pdf_bytes(6_000, 5)).unwrap();
+    let mut wanted = question(&claim.dossier_reference, "");
+    wanted.kind = RequestType::MandataireDocuments;
+    wanted.fields = fields(&[("documents_wanted", "Le décompte à la date du jugement")]);
+    let sent = desk.send_request(wanted, vec![list]).await.unwrap();
+    let request = sent.sent().expect("sent at once");
+    assert_eq!(request.attachments.len(), 1);
+    let filed = desk
+        .documents(&AttachTo::Procedure { id: procedure })
+        .await
+        .unwrap();
+    let document = filed
+        .iter()
+        .find(|d| d.id == request.attachments[0])
+        .expect("filed on the claim's procedure");
+    assert_eq!(document.category, DocumentCategory::Other);
+    assert!(
+        document
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .contains("mandataire")
+    );
+}
