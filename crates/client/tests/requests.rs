@@ -565,3 +565,73 @@ async fn a_mandataires_request_files_its_attachments_on_the_procedure() {
             .contains("mandataire")
     );
 }
+
+/// A value the form accepts for a field of this kind.
+fn sample(field: &claimdesk_api::requests::FieldSpec) -> String {
+    use claimdesk_api::requests::FieldKind::*;
+    match field.kind {
+        Line => "Jean Dupont".into(),
+        Text => "Voir le courrier du 3 mars.".into(),
+        PastDate | Date => "2026-01-15".into(),
+        Amount => "45.10".into(),
+        Iban => "FR76 3000 6000 0112 3456 7890 189".into(),
+        Email => "jean.dupont@example.fr".into(),
+        Phone => "+33 6 12 34 56 78".into(),
+        Choice => field.choices[0].into(),
+    }
+}
+
+#[tokio::test]
+async fn every_type_a_debtor_may_ask_reaches_the_server_once_even_replayed() {
+    let server = TestServer::start_demo().await;
+    let Debtor {
+        home: _home,
+        mut desk,
+        api,
+        reference,
+    } = sign_in(&server, demo::DEBTORS[0]).await;
+    let before = server_requests(&api, &reference).await.len();
+    let mut asked = 0;
+    for kind in RequestType::ALL {
+        if kind.for_mandataires() {
+            continue;
+        }
+        let request = NewRequest {
+            dossier_reference: reference.clone(),
+            kind,
+            fields: kind
+                .fields()
+                .iter()
+                .map(|f| (f.name.to_owned(), sample(f)))
+                .collect(),
+            attachments: Vec::new(),
+            password: kind.needs_password().then(|| demo::PASSWORD.to_owned()),
+        };
+        let outcome = desk
+            .send_request(request.clone(), Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let made = outcome.sent().expect("online, sent at once").clone();
+        assert_eq!(made.kind, kind);
+        assert_eq!(made.fields, request.fields, "{kind:?}");
+        // Replayed under its key (the answer lost): the same request.
+        let item = desk
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.result.as_ref().is_some_and(|r| r.id() == made.id))
+            .unwrap();
+        let replay: Request = api
+            .post_idempotent(routes::REQUESTS, &item.key, &request)
+            .await
+            .unwrap();
+        assert_eq!(replay.id, made.id, "{kind:?}");
+        asked += 1;
+    }
+    assert_eq!(asked, 21);
+    assert_eq!(
+        server_requests(&api, &reference).await.len(),
+        before + asked
+    );
+}
