@@ -37,6 +37,13 @@ const COMMANDS: &[&str] = &[
     "save_receipt",
     "save_transfer_instructions",
     "save_mandate_pdf",
+    "request_types",
+    "check_request",
+    "requests",
+    "thread",
+    "send_request",
+    "reply",
+    "escalate",
 ];
 
 fn main() {

@@ -15,6 +15,7 @@ use crate::commands::{ActivateArgs, AddDocumentsArgs, LoginArgs};
 use crate::error::CommandError;
 use crate::files::{DragState, Dropped, Selection};
 use crate::paying::PaymentOrderView;
+use crate::requesting::{FieldProblemView, ReplyArgs, RequestOrderView, SendRequestArgs};
 use crate::settings::Settings;
 use crate::views::{
     AppStatus, DocumentSubject, DocumentView, DossierSummary, ProcedureDetail, ProcedureSummary,
@@ -59,5 +60,14 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     PaymentOrderView::export_all_to(dir)?;
     Mandate::export_all_to(dir)?;
     NewMandate::export_all_to(dir)?;
+    claimdesk_client::requests::RequestTypeInfo::export_all_to(dir)?;
+    claimdesk_client::requests::RequestSummary::export_all_to(dir)?;
+    claimdesk_client::requests::Notification::export_all_to(dir)?;
+    claimdesk_api::requests::RequestThread::export_all_to(dir)?;
+    claimdesk_api::requests::NewRequest::export_all_to(dir)?;
+    FieldProblemView::export_all_to(dir)?;
+    SendRequestArgs::export_all_to(dir)?;
+    ReplyArgs::export_all_to(dir)?;
+    RequestOrderView::export_all_to(dir)?;
     Ok(())
 }

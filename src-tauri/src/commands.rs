@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 use claimdesk_api::auth::User;
 use claimdesk_api::payments::{Due, Mandate, NewMandate, NewPayment, Payment};
 use claimdesk_api::records::DossierDetail;
+use claimdesk_api::requests::{NewRequest, RequestThread};
 use claimdesk_api::uploads::DocumentCategory;
 use claimdesk_client::DocumentFile;
 use claimdesk_client::SearchHit;
+use claimdesk_client::requests::{RequestSummary, RequestTypeInfo};
 use serde::Deserialize;
 use tauri::{State, WebviewWindow};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
@@ -21,6 +23,7 @@ use crate::desktop::Desktop;
 use crate::error::{CommandError, CommandResult};
 use crate::files::{self, Selection};
 use crate::paying::{self, PaymentOrderView};
+use crate::requesting::{FieldProblemView, ReplyArgs, RequestOrderView, SendRequestArgs};
 use crate::save;
 use crate::settings::Settings;
 use crate::views::{
@@ -363,6 +366,45 @@ pub async fn save_mandate_pdf(
 ) -> CommandResult<Option<String>> {
     let document = app.mandate_pdf(mandate_id).await?;
     save_chosen(window, document).await
+}
+
+#[tauri::command]
+pub fn request_types(app: App<'_>) -> Vec<RequestTypeInfo> {
+    app.request_types()
+}
+
+#[tauri::command]
+pub fn check_request(app: App<'_>, request: NewRequest) -> Vec<FieldProblemView> {
+    app.check_request(&request)
+}
+
+#[tauri::command]
+pub async fn requests(
+    app: App<'_>,
+    reference: Option<String>,
+) -> CommandResult<Vec<RequestSummary>> {
+    app.requests(reference.as_deref()).await
+}
+
+#[tauri::command]
+pub async fn thread(app: App<'_>, id: i64) -> CommandResult<RequestThread> {
+    app.thread(id).await
+}
+
+/// The request's files come from a selection (picked or dropped), never a path.
+#[tauri::command]
+pub async fn send_request(app: App<'_>, args: SendRequestArgs) -> CommandResult<RequestOrderView> {
+    app.send_request(args.request, args.selection).await
+}
+
+#[tauri::command]
+pub async fn reply(app: App<'_>, args: ReplyArgs) -> CommandResult<RequestOrderView> {
+    app.reply(args.request_id, args.text, args.selection).await
+}
+
+#[tauri::command]
+pub async fn escalate(app: App<'_>, id: i64) -> CommandResult<RequestThread> {
+    app.escalate(id).await
 }
 
 /// Writes `document` where the user says in the native save dialog (or in

@@ -37,6 +37,8 @@ pub trait Events: Send + Sync + 'static {
     fn upload(&self, progress: QueueProgress);
     /// The outbox changed: every item, as `outbox` answers.
     fn queue(&self, items: &[QueueItem]);
+    /// A sync brought news the user wants to hear of (each once).
+    fn notify(&self, notifications: &[claimdesk_client::requests::Notification]);
 }
 
 /// Where the settings are kept: tauri-plugin-store in the app, memory in tests.
@@ -69,7 +71,7 @@ pub struct Desktop {
     events: Box<dyn Events>,
     retry: RetryPolicy,
     /// Files picked or dropped, until added to the outbox.
-    selections: Selections,
+    pub(crate) selections: Selections,
     /// Wakes the sender of the outbox (see [`background::send`]): files added,
     /// a retry, a sync that reached the server. A wake during a pass makes one
     /// more pass after it.
@@ -388,6 +390,11 @@ impl Desktop {
         self.events.state(self.state());
         if let Ok(report) = &result {
             self.events.done(report);
+            match self.take_notifications().await {
+                Ok(news) if !news.is_empty() => self.events.notify(&news),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read what is new"),
+            }
         }
         result
     }

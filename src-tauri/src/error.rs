@@ -7,10 +7,16 @@ use claimdesk_client::{ClientCode, ClientError, Code};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::requesting::FieldProblemView;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CommandError {
     pub code: Code,
     pub message: String,
+    /// For `invalid_fields`: each field's problem, said in both languages.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<FieldProblemView>>")]
+    pub fields: Vec<FieldProblemView>,
 }
 
 impl CommandError {
@@ -18,6 +24,7 @@ impl CommandError {
         CommandError {
             code,
             message: message.into(),
+            fields: Vec::new(),
         }
     }
 
@@ -37,7 +44,11 @@ impl CommandError {
 
 impl From<ClientError> for CommandError {
     fn from(e: ClientError) -> CommandError {
-        CommandError::new(e.code(), e.to_string())
+        let mut error = CommandError::new(e.code(), e.to_string());
+        if let ClientError::InvalidFields(problems) = &e {
+            error.fields = problems.iter().map(FieldProblemView::from).collect();
+        }
+        error
     }
 }
 

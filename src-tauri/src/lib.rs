@@ -10,6 +10,7 @@ pub mod desktop;
 pub mod error;
 pub mod files;
 pub mod paying;
+pub mod requesting;
 pub mod save;
 pub mod settings;
 pub mod views;
@@ -34,6 +35,7 @@ pub const EVENT_UPLOAD: &str = "outbox://progress";
 pub const EVENT_QUEUE: &str = "outbox://items";
 pub const EVENT_DRAG: &str = "files://drag";
 pub const EVENT_DROPPED: &str = "files://dropped";
+pub const EVENT_NOTIFY: &str = "notify://new";
 
 /// The environment variable that points the app at another central API.
 pub const SERVER_ENV: &str = "CLAIMDESK_SERVER";
@@ -63,6 +65,31 @@ impl<R: Runtime> Events for WindowEvents<R> {
     }
     fn queue(&self, items: &[QueueItem]) {
         self.emit(EVENT_QUEUE, items.to_vec());
+    }
+    fn notify(&self, notifications: &[claimdesk_client::requests::Notification]) {
+        use tauri_plugin_notification::NotificationExt;
+        let french = self
+            .0
+            .try_state::<std::sync::Arc<Desktop>>()
+            .is_none_or(|d| d.settings().language == settings::Language::Fr);
+        for n in notifications {
+            let (title, body) = if french {
+                (&n.title.fr, &n.body.fr)
+            } else {
+                (&n.title.en, &n.body.en)
+            };
+            if let Err(e) = self
+                .0
+                .notification()
+                .builder()
+                .title(title)
+                .body(body)
+                .show()
+            {
+                tracing::warn!(error = %e, "cannot show a desktop notification");
+            }
+        }
+        self.emit(EVENT_NOTIFY, notifications.to_vec());
     }
 }
 
@@ -138,6 +165,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         // Driven from Rust only (the save commands); the window is granted none of it.
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
@@ -220,6 +248,13 @@ pub fn run() {
             commands::save_receipt,
             commands::save_transfer_instructions,
             commands::save_mandate_pdf,
+            commands::request_types,
+            commands::check_request,
+            commands::requests,
+            commands::thread,
+            commands::send_request,
+            commands::reply,
+            commands::escalate,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

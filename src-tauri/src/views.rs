@@ -497,6 +497,7 @@ mod tests {
                 installments: 1,
                 documents: 2,
                 payments: 0,
+                ..Default::default()
             },
             duration: std::time::Duration::from_millis(1234),
             synced_at: Utc::now(),

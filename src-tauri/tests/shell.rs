@@ -36,6 +36,7 @@ enum Event {
     Done(SyncReport),
     Upload(QueueProgress),
     Queue(Vec<QueueItem>),
+    Notify(Vec<claimdesk_client::requests::Notification>),
 }
 
 #[derive(Clone, Default)]
@@ -62,6 +63,12 @@ impl Events for Recorder {
     }
     fn queue(&self, items: &[QueueItem]) {
         self.0.lock().unwrap().push(Event::Queue(items.to_vec()));
+    }
+    fn notify(&self, notifications: &[claimdesk_client::requests::Notification]) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(Event::Notify(notifications.to_vec()));
     }
 }
 
@@ -656,4 +663,139 @@ async fn reqwest_get(url: &str) -> String {
         response.status()
     );
     response.text().await.unwrap()
+}
+
+fn notifications(events: &[Event]) -> Vec<&claimdesk_client::requests::Notification> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Notify(n) => Some(n),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_is_checked_here_answered_there_and_its_answer_notified_once() {
+    use claimdesk_api::requests::{NewRequest, RequestType};
+    use claimdesk_client::requests::NotificationKind;
+
+    let server = TestServer::start_demo().await;
+    let shell = synced_debtor(&server).await;
+    let reference = payable_dossier(&shell).await;
+    let mut request = NewRequest {
+        dossier_reference: reference.clone(),
+        kind: RequestType::PaymentMade,
+        fields: Default::default(),
+        attachments: vec![],
+        password: None,
+    };
+
+    // Missing fields are said in both languages, and nothing is sent.
+    let problems = shell.desktop.check_request(&request);
+    let missing: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(missing, ["payment_date", "amount"]);
+    assert!(problems[0].text.fr.contains("obligatoire"), "{problems:?}");
+    assert!(problems[0].text.en.contains("required"), "{problems:?}");
+    let refused = shell
+        .desktop
+        .send_request(request.clone(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code.as_str(), "invalid_fields");
+    assert_eq!(refused.fields.len(), 2);
+
+    request
+        .fields
+        .insert("payment_date".into(), "2026-01-15".into());
+    request.fields.insert("amount".into(), "120.00".into());
+    let sent = shell.desktop.send_request(request, None).await.unwrap();
+    let made = sent.request.expect("sent at once while online");
+    shell.events.take();
+
+    // The agency answers; the next sync brings it, says it once, counts it unread.
+    let admin = server.admin_token().await;
+    let answered = reqwest::Client::new()
+        .post(server.url(&claimdesk_api::routes::path(
+            claimdesk_api::routes::ADMIN_REQUEST_MESSAGES,
+            made.id,
+        )))
+        .bearer_auth(admin)
+        .json(&serde_json::json!({"text": "Paiement bien reçu, merci."}))
+        .send()
+        .await
+        .unwrap();
+    assert!(answered.status().is_success(), "{}", answered.status());
+    shell.desktop.sync().await.unwrap();
+    let events = shell.events.take();
+    let news = notifications(&events);
+    assert_eq!(news.len(), 1, "{news:?}");
+    assert_eq!(news[0].kind, NotificationKind::NewAnswer);
+    assert_eq!(news[0].request_id, Some(made.id));
+    let listed = shell.desktop.requests(Some(&reference)).await.unwrap();
+    assert_eq!(listed[0].unread, 1);
+    let thread = shell.desktop.thread(made.id).await.unwrap();
+    assert!(
+        thread
+            .messages
+            .iter()
+            .any(|m| m.text == "Paiement bien reçu, merci.")
+    );
+    assert_eq!(
+        shell.desktop.requests(Some(&reference)).await.unwrap()[0].unread,
+        0
+    );
+    shell.desktop.sync().await.unwrap();
+    assert!(notifications(&shell.events.take()).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn news_switched_off_in_the_settings_is_not_notified() {
+    use claimdesk_api::requests::{NewRequest, RequestType};
+
+    let server = TestServer::start_demo().await;
+    let shell = synced_debtor(&server).await;
+    let mut settings = shell.desktop.settings();
+    settings.notifications.new_answer = false;
+    shell.desktop.set_settings(settings).unwrap();
+    let reference = payable_dossier(&shell).await;
+    let mut request = NewRequest {
+        dossier_reference: reference,
+        kind: RequestType::Question,
+        fields: Default::default(),
+        attachments: vec![],
+        password: None,
+    };
+    request
+        .fields
+        .insert("message".into(), "Quand se termine mon plan ?".into());
+    let made = shell
+        .desktop
+        .send_request(request, None)
+        .await
+        .unwrap()
+        .request
+        .unwrap();
+    reqwest::Client::new()
+        .post(server.url(&claimdesk_api::routes::path(
+            claimdesk_api::routes::ADMIN_REQUEST_MESSAGES,
+            made.id,
+        )))
+        .bearer_auth(server.admin_token().await)
+        .json(&serde_json::json!({"text": "En 2031."}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    shell.events.take();
+    shell.desktop.sync().await.unwrap();
+    let news = shell.events.take();
+    assert!(
+        notifications(&news)
+            .iter()
+            .all(|n| n.kind != claimdesk_client::requests::NotificationKind::NewAnswer),
+        "{news:?}"
+    );
 }

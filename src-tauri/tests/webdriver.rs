@@ -219,6 +219,31 @@ async fn run_js(client: &Client, promise: &str) -> Result<std::result::Result<St
     })
 }
 
+/// Opens a dossier from the home list on one of its tabs.
+async fn open_dossier_tab(client: &Client, reference: &str, tab: &str) -> Result<()> {
+    find(client, "[data-testid=nav-home]")
+        .await?
+        .click()
+        .await?;
+    let row = format!("[data-testid=dossier-row][data-id=\"{reference}\"]");
+    find(client, &row).await?.click().await?;
+    click_centered(client, &format!("[data-testid=dossier-tab-{tab}]")).await
+}
+
+/// Clicks an element brought to the middle of its scrolling area first: at
+/// the bottom of the page the status bar would take the click.
+async fn click_centered(client: &Client, selector: &str) -> Result<()> {
+    let element = find(client, selector).await?;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
+    element.click().await?;
+    Ok(())
+}
+
 async fn type_into(client: &Client, selector: &str, text: &str) -> Result<()> {
     let field = find(client, selector).await?;
     field.clear().await?;
@@ -268,6 +293,10 @@ async fn the_app_signs_in_lists_searches_translates_and_survives_the_server_goin
     };
     let outcome = match outcome {
         Ok(()) => payments_scenario(&client, &server, &browsed).await,
+        failed => failed,
+    };
+    let outcome = match outcome {
+        Ok(()) => requests_scenario(&client, &server).await,
         failed => failed,
     };
     if outcome.is_err() {
@@ -950,16 +979,7 @@ async fn payments_scenario(client: &Client, server: &TestServer, browsed: &Path)
         .find(|d| d.balance.is_positive())
         .context("the demo debtor owes nothing")?
         .reference;
-    find(client, "[data-testid=nav-home]")
-        .await?
-        .click()
-        .await?;
-    let row = format!("[data-testid=dossier-row][data-id=\"{reference}\"]");
-    find(client, &row).await?.click().await?;
-    find(client, "[data-testid=dossier-tab-payments]")
-        .await?
-        .click()
-        .await?;
+    open_dossier_tab(client, &reference, "payments").await?;
     find(client, "[data-testid=pay-form]").await?;
 
     find(client, "[data-testid=pay-method-transfer]")
@@ -1046,5 +1066,91 @@ async fn payments_scenario(client: &Client, server: &TestServer, browsed: &Path)
     .await?;
     find(client, "[data-testid=payment-receipt]").await?;
     screenshot(client, "13-pay-card-received").await?;
+    Ok(())
+}
+
+/// The debtor asks a question from the dossier: the missing field is said,
+/// then the request goes; the agency answers and, after a sync, the answer
+/// counts as unread until the thread is opened.
+async fn requests_scenario(client: &Client, server: &TestServer) -> Result<()> {
+    let token = server.token_for(demo::DEBTORS[0]).await;
+    let api = ApiClient::new(&server.base_url)?.with_token(SessionToken::new(token));
+    let reference = api
+        .dossiers()
+        .await?
+        .first()
+        .context("the demo debtor has no dossier")?
+        .reference
+        .clone();
+    open_dossier_tab(client, &reference, "requests").await?;
+    click_centered(client, "[data-testid=request-new]").await?;
+    click_centered(client, "[data-testid=request-question-question]").await?;
+    click_centered(client, "[data-testid=request-review]").await?;
+    let missing = find(client, "[data-testid=request-problem-message]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        missing.contains("obligatoire"),
+        "the missing message reads {missing:?}"
+    );
+    type_into(
+        client,
+        "[data-testid=request-field-message]",
+        "Quand se termine mon plan ?",
+    )
+    .await?;
+    click_centered(client, "[data-testid=request-review]").await?;
+    find(client, "[data-testid=request-preview]").await?;
+    screenshot(client, "14-request-preview").await?;
+    click_centered(client, "[data-testid=request-send]").await?;
+    find(client, "[data-testid=request-thread]").await?;
+
+    let listed: Vec<claimdesk_api::requests::Request> = api
+        .get(routes::REQUESTS, &[("dossier", reference.as_str())])
+        .await?;
+    let made = listed
+        .iter()
+        .find(|r| {
+            r.fields.get("message").map(String::as_str) == Some("Quand se termine mon plan ?")
+        })
+        .context("the request did not reach the server")?;
+    let admin =
+        ApiClient::new(&server.base_url)?.with_token(SessionToken::new(server.admin_token().await));
+    let _: claimdesk_api::requests::Message = admin
+        .call(
+            reqwest::Method::POST,
+            &routes::path(routes::ADMIN_REQUEST_MESSAGES, made.id),
+            Some(&serde_json::json!({"text": "Votre plan se termine en 2031."})),
+        )
+        .await?;
+
+    click_centered(client, "[data-testid=thread-back]").await?;
+    click_centered(client, "[data-testid=sync-button]").await?;
+    let unread = format!(
+        "[data-testid=request-row][data-id=\"{}\"][data-unread=\"1\"]",
+        made.id
+    );
+    find(client, &unread).await?;
+    screenshot(client, "15-request-answered").await?;
+    let open = format!(
+        "[data-testid=request-row][data-id=\"{}\"] [data-testid=request-open]",
+        made.id
+    );
+    // The outbox panel opens for the request sent; it would cover the row's button.
+    if let Ok(close) = client.find(css("[data-testid=queue-close]")).await {
+        close.click().await?;
+    }
+    click_centered(client, &open).await?;
+    until("the agency's answer shown in the thread", || async {
+        Ok(
+            find(client, "[data-testid=thread-message][data-author=agency]")
+                .await?
+                .text()
+                .await?
+                .contains("2031"),
+        )
+    })
+    .await?;
     Ok(())
 }

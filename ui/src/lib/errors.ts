@@ -38,6 +38,7 @@ const ERROR_MESSAGES: { readonly [C in AppErrorCode]: MessageKey } = {
   offline: 'error.offline',
   needs_network: 'error.needs_network',
   invalid: 'error.invalid',
+  invalid_fields: 'error.invalid_fields',
   network: 'error.network',
   timeout: 'error.timeout',
   protocol: 'error.protocol',

@@ -3,6 +3,12 @@
 
 import { flushSync } from 'svelte';
 
+import { appContext } from './context';
+import type { FakeIpc } from './ipc/fake';
+import { Navigation } from './stores/nav.svelte';
+import { OutboxStore } from './stores/outbox.svelte';
+import { SettingsStore } from './stores/settings.svelte';
+import { StatusStore } from './stores/status.svelte';
 import type { User } from './types';
 
 export const demoDebtor: User = {
@@ -50,4 +56,15 @@ export async function typeInto(id: string, value: string): Promise<void> {
   field.value = value;
   field.dispatchEvent(new Event('input', { bubbles: true }));
   await settle();
+}
+
+/** The app's stores over `fake`, signed in as `user` and started, as a component's context. */
+export async function startApp(fake: FakeIpc, user: User) {
+  fake.status.user = user;
+  const status = new StatusStore(fake);
+  const outbox = new OutboxStore(fake);
+  await status.refresh();
+  await outbox.start();
+  const context = appContext({ status, settings: new SettingsStore(fake), nav: new Navigation(), outbox });
+  return { status, outbox, context };
 }

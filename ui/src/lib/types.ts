@@ -4,6 +4,25 @@
 // Amounts are strings ("1234.56"), legal dates "YYYY-MM-DD", instants RFC 3339 in UTC,
 // ids JSON numbers.
 
+export type { FieldKind } from './bindings/FieldKind';
+export type { FieldProblemView } from './bindings/FieldProblemView';
+export type { FieldInfo } from './bindings/FieldInfo';
+export type { Localized } from './bindings/Localized';
+export type { FieldProblemKind } from './bindings/FieldProblemKind';
+export type { Message } from './bindings/Message';
+export type { MessageAuthor } from './bindings/MessageAuthor';
+export type { NewRequest } from './bindings/NewRequest';
+export type { Notification as AppNotification } from './bindings/Notification';
+export type { NotificationKind } from './bindings/NotificationKind';
+export type { ReplyArgs } from './bindings/ReplyArgs';
+export type { Request } from './bindings/Request';
+export type { RequestSummary } from './bindings/RequestSummary';
+export type { RequestOrderView } from './bindings/RequestOrderView';
+export type { RequestStatus } from './bindings/RequestStatus';
+export type { RequestThread } from './bindings/RequestThread';
+export type { RequestType } from './bindings/RequestType';
+export type { RequestTypeInfo } from './bindings/RequestTypeInfo';
+export type { SendRequestArgs } from './bindings/SendRequestArgs';
 export type { Due } from './bindings/Due';
 export type { Mandate } from './bindings/Mandate';
 export type { MandateStatus } from './bindings/MandateStatus';

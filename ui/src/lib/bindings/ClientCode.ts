@@ -3,4 +3,4 @@
 /**
  * Codes for failures that happen on this side of the wire.
  */
-export type ClientCode = "offline" | "network" | "timeout" | "protocol" | "invalid_server" | "not_logged_in" | "never_synced" | "keyring_unavailable" | "store" | "io" | "not_found" | "needs_network" | "invalid";
+export type ClientCode = "offline" | "network" | "timeout" | "protocol" | "invalid_server" | "not_logged_in" | "never_synced" | "keyring_unavailable" | "store" | "io" | "not_found" | "needs_network" | "invalid" | "invalid_fields";

@@ -3,4 +3,4 @@
 /**
  * Rows of each kind.
  */
-export type Counts = { procedures: number, claims: number, dossiers: number, installments: number, documents: number, payments: number, };
+export type Counts = { procedures: number, claims: number, dossiers: number, installments: number, documents: number, payments: number, requests: number, messages: number, };

@@ -3,4 +3,4 @@
 /**
  * What an outbox item delivers.
  */
-export type OutboxKind = "document" | "payment_order" | "mandate" | "dividend";
+export type OutboxKind = "document" | "payment_order" | "mandate" | "dividend" | "request" | "message";

@@ -1,15 +1,15 @@
 import { mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { appContext } from '../context';
 import { locale } from '../i18n/index.svelte';
+import { appContext } from '../context';
 import { installIpc } from '../ipc';
-import { FakeIpc, sampleQueueItem } from '../ipc/fake';
 import { Navigation } from '../stores/nav.svelte';
-import { OutboxStore } from '../stores/outbox.svelte';
 import { SettingsStore } from '../stores/settings.svelte';
-import { StatusStore } from '../stores/status.svelte';
-import { allByTestId, byTestId, click, demoDebtor, demoEtude, settle } from '../testing';
+import { FakeIpc, sampleQueueItem } from '../ipc/fake';
+import { OutboxStore } from '../stores/outbox.svelte';
+import type { StatusStore } from '../stores/status.svelte';
+import { allByTestId, byTestId, click, demoDebtor, demoEtude, settle, startApp } from '../testing';
 import type { DocumentTarget, QueueItem, User } from '../types';
 import DocumentsPanel from './DocumentsPanel.svelte';
 import QueuePanel from './QueuePanel.svelte';
@@ -65,12 +65,8 @@ afterEach(() => {
 });
 
 async function render(user: User = debtor, attachTo: DocumentTarget = dossier) {
-  fake.status.user = user;
-  status = new StatusStore(fake);
-  outbox = new OutboxStore(fake);
-  await status.refresh();
-  await outbox.start();
-  const context = appContext({ status, settings: new SettingsStore(fake), nav: new Navigation(), outbox });
+  let context;
+  ({ status, outbox, context } = await startApp(fake, user));
   components.push(mount(DocumentsPanel, { target: document.body, props: { attachTo }, context }));
   await settle();
   return context;

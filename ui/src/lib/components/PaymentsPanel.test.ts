@@ -1,17 +1,14 @@
 import { mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { appContext } from '../context';
 import { locale } from '../i18n/index.svelte';
 import { installIpc } from '../ipc';
 import { demoData } from '../ipc/demo';
 import { FakeIpc } from '../ipc/fake';
 import { amountFor, orderProblem } from '../payments';
-import { Navigation } from '../stores/nav.svelte';
-import { OutboxStore } from '../stores/outbox.svelte';
-import { SettingsStore } from '../stores/settings.svelte';
-import { StatusStore } from '../stores/status.svelte';
-import { allByTestId, byTestId, click, demoDebtor, demoEtude, settle, typeInto } from '../testing';
+import type { OutboxStore } from '../stores/outbox.svelte';
+import type { StatusStore } from '../stores/status.svelte';
+import { allByTestId, byTestId, click, demoDebtor, demoEtude, settle, typeInto, startApp } from '../testing';
 import type { NewPayment, User } from '../types';
 import PaymentsPanel from './PaymentsPanel.svelte';
 
@@ -41,12 +38,8 @@ afterEach(() => {
 });
 
 async function render(user: User = debtor) {
-  fake.status.user = user;
-  status = new StatusStore(fake);
-  outbox = new OutboxStore(fake);
-  await status.refresh();
-  await outbox.start();
-  const context = appContext({ status, settings: new SettingsStore(fake), nav: new Navigation(), outbox });
+  let context;
+  ({ status, outbox, context } = await startApp(fake, user));
   components.push(mount(PaymentsPanel, { target: document.body, props: { reference }, context }));
   await settle();
 }

@@ -12,6 +12,15 @@ import type {
   DossierDetail,
   DossierSummary,
   Due,
+  FieldProblemView,
+  NewRequest,
+  ReplyArgs,
+  RequestSummary,
+  RequestOrderView,
+  RequestThread,
+  RequestTypeInfo,
+  Request,
+  SendRequestArgs,
   Mandate,
   NewMandate,
   NewPayment,
@@ -19,6 +28,7 @@ import type {
   PaymentOrderView,
   LoginArgs,
   NaiveDate,
+  AppNotification,
   ProcedureDetail,
   ProcedureSummary,
   QueueItem,
@@ -47,6 +57,9 @@ export const FILE_EVENTS = {
   drag: 'files://drag',
   dropped: 'files://dropped',
 } as const;
+
+/** Raised after a sync brought something to tell (an answer, a document, a due date...). */
+export const NOTIFY_EVENT = 'notify://new';
 
 export type { ActivateArgs, AddDocumentsArgs, LoginArgs };
 
@@ -116,6 +129,23 @@ export interface Ipc {
   saveReceipt(paymentId: number): Promise<string | null>;
   saveTransferInstructions(paymentId: number): Promise<string | null>;
   saveMandatePdf(mandateId: number): Promise<string | null>;
+  /** Every request type with the fields it asks for. */
+  requestTypes(): Promise<RequestTypeInfo[]>;
+  /** The problems of a request's fields, checked here (offline too); empty: it holds. */
+  checkRequest(request: NewRequest): Promise<FieldProblemView[]>;
+  /** Requests of a dossier (null: every dossier), newest first, with their unread answers. */
+  requests(reference: string | null): Promise<RequestSummary[]>;
+  /** A request's thread as synced; reading it marks its answers read. */
+  thread(id: number): Promise<RequestThread>;
+  /**
+   * Files of the selection go to the documents outbox first; the request follows them,
+   * sent exactly once (offline: when the network returns). A request asking for the
+   * password (bank details) needs the network. Rejects with `fields` when a field is wrong.
+   */
+  sendRequest(args: SendRequestArgs): Promise<RequestOrderView>;
+  reply(args: ReplyArgs): Promise<RequestOrderView>;
+  /** Refers a complaint to the mediator (online); refused before its date, with it. */
+  escalate(id: number): Promise<RequestThread>;
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten>;
   onSyncState(handler: (state: SyncState) => void): Promise<Unlisten>;
   onSyncDone(handler: (report: SyncReport) => void): Promise<Unlisten>;
@@ -123,4 +153,5 @@ export interface Ipc {
   onOutboxItems(handler: (items: QueueItem[]) => void): Promise<Unlisten>;
   onFilesDrag(handler: (state: DragState) => void): Promise<Unlisten>;
   onFilesDropped(handler: (dropped: Dropped) => void): Promise<Unlisten>;
+  onNotifications(handler: (notifications: AppNotification[]) => void): Promise<Unlisten>;
 }

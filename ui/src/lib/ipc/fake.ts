@@ -16,8 +16,19 @@ import type {
   Dossier,
   DossierDetail,
   Explanation,
+  AppNotification,
   DossierSummary,
   Due,
+  FieldProblemView,
+  Message,
+  NewRequest,
+  ReplyArgs,
+  Request,
+  RequestOrderView,
+  RequestSummary,
+  RequestThread,
+  RequestTypeInfo,
+  SendRequestArgs,
   Installment,
   Mandate,
   NewMandate,
@@ -45,6 +56,7 @@ import type {
   User,
 } from '../types';
 import type { ActivateArgs, Ipc, LoginArgs, Unlisten } from './contract';
+import type { FieldKind } from '../types';
 
 export interface FakeAccount {
   password: string;
@@ -81,7 +93,16 @@ export function emptyStatus(): AppStatus {
     last_sync: null,
     syncing: false,
     pending_outbox: 0,
-    counts: { procedures: 0, claims: 0, dossiers: 0, installments: 0, documents: 0, payments: 0 },
+    counts: {
+      procedures: 0,
+      claims: 0,
+      dossiers: 0,
+      installments: 0,
+      documents: 0,
+      payments: 0,
+      requests: 0,
+      messages: 0,
+    },
   };
 }
 
@@ -233,6 +254,12 @@ export class FakeIpc implements Ipc {
   selections = new Map<number, SelectedFile[]>();
   /** Documents opened in the system viewer, in order. */
   opened: number[] = [];
+  /** Requests and messages as synced. */
+  requestsData: Request[] = [];
+  messagesData: Message[] = [];
+  /** Message ids read on this machine. */
+  readMessages = new Set<number>();
+  private notificationListeners = new Set<(n: AppNotification[]) => void>();
   /** The payments on the fake server, and the orders queued offline. */
   paymentsData: Payment[] = [];
   /** Pages opened in the system browser, in order. */
@@ -300,6 +327,8 @@ export class FakeIpc implements Ipc {
         installments: this.data.installments.length,
         documents: 0,
         payments: this.paymentsData.length,
+        requests: this.requestsData.length,
+        messages: this.messagesData.length,
       },
     }));
   }
@@ -910,6 +939,131 @@ export class FakeIpc implements Ipc {
     return this.answer('saveMandatePdf', { mandateId }, () => this.save(`mandat-${mandateId}.pdf`));
   }
 
+  requestTypes(): Promise<RequestTypeInfo[]> {
+    return this.answer('requestTypes', undefined, () => FAKE_REQUEST_TYPES);
+  }
+
+  private problems(request: NewRequest): FieldProblemView[] {
+    const info = FAKE_REQUEST_TYPES.find((t) => t.type === request.type);
+    if (!info) return [];
+    return info.fields
+      .filter((f) => f.required && !(request.fields[f.name] ?? '').trim())
+      .map((f) => ({
+        field: f.name,
+        problem: 'missing' as const,
+        text: { fr: `${f.label.fr} : à renseigner.`, en: `${f.label.en}: required.` },
+      }));
+  }
+
+  checkRequest(request: NewRequest): Promise<FieldProblemView[]> {
+    return this.answer('checkRequest', request, () => this.problems(request));
+  }
+
+  requests(reference: string | null): Promise<RequestSummary[]> {
+    return this.answer('requests', { reference }, () => {
+      this.requireUser();
+      return this.requestsData
+        .filter((r) => reference === null || r.dossier_reference === reference)
+        .sort((a, b) => b.created_at.localeCompare(a.created_at))
+        .map((request) => {
+          const messages = this.messagesData.filter((m) => m.request_id === request.id);
+          return {
+            request,
+            unread: messages.filter((m) => m.author === 'agency' && !this.readMessages.has(m.id)).length,
+            last_message: messages.at(-1) ?? null,
+          };
+        });
+    });
+  }
+
+  thread(id: number): Promise<RequestThread> {
+    return this.answer('thread', { id }, () => {
+      this.requireUser();
+      const request = this.requestsData.find((r) => r.id === id);
+      if (!request) throw { code: 'not_found', message: `no request ${id}` } satisfies CommandError;
+      const messages = this.messagesData.filter((m) => m.request_id === id);
+      for (const m of messages) this.readMessages.add(m.id);
+      return { request, messages };
+    });
+  }
+
+  sendRequest(args: SendRequestArgs): Promise<RequestOrderView> {
+    const shown = {
+      ...args,
+      request: { ...args.request, password: args.request.password ? '***' : undefined },
+    };
+    return this.answer('sendRequest', shown, () => {
+      this.requireUser();
+      const fields = this.problems(args.request);
+      if (fields.length > 0)
+        throw { code: 'invalid_fields', message: 'some fields are wrong', fields } satisfies CommandError;
+      if (!this.status.online) {
+        this.lastItem += 1;
+        return { request: null, outbox_item: this.lastItem };
+      }
+      const now = new Date().toISOString();
+      const request: Request = {
+        id: this.requestsData.length + 1,
+        dossier_reference: args.request.dossier_reference,
+        type: args.request.type,
+        fields: args.request.fields,
+        attachments: [],
+        status: 'sent',
+        author: this.status.user?.display_name ?? '',
+        created_at: now,
+        acknowledged_at: null,
+        answered_at: null,
+        closed_at: null,
+        mediation_from:
+          args.request.type === 'complaint' ? new Date(Date.now() + 61 * 86_400_000).toISOString() : null,
+        referred_at: null,
+      };
+      this.requestsData.push(request);
+      return { request, outbox_item: null };
+    });
+  }
+
+  reply(args: ReplyArgs): Promise<RequestOrderView> {
+    return this.answer('reply', args, () => {
+      this.requireUser();
+      const request = this.requestsData.find((r) => r.id === args.request_id) ?? null;
+      if (!this.status.online) {
+        this.lastItem += 1;
+        return { request: null, outbox_item: this.lastItem };
+      }
+      this.messagesData.push({
+        id: this.messagesData.length + 1,
+        request_id: args.request_id,
+        author: 'customer',
+        author_name: this.status.user?.display_name ?? '',
+        text: args.text,
+        attachments: [],
+        created_at: new Date().toISOString(),
+      });
+      return { request, outbox_item: null };
+    });
+  }
+
+  escalate(id: number): Promise<RequestThread> {
+    return this.answer('escalate', { id }, () => {
+      const request = this.requestsData.find((r) => r.id === id);
+      if (!request) throw { code: 'not_found', message: `no request ${id}` } satisfies CommandError;
+      if (!request.mediation_from || new Date(request.mediation_from) > new Date())
+        throw { code: 'conflict', message: `not before ${request.mediation_from}` } satisfies CommandError;
+      request.status = 'referred_to_mediator';
+      request.referred_at = new Date().toISOString();
+      return { request, messages: this.messagesData.filter((m) => m.request_id === id) };
+    });
+  }
+
+  emitNotifications(news: AppNotification[]): void {
+    for (const handler of this.notificationListeners) handler(clone(news));
+  }
+
+  onNotifications(handler: (news: AppNotification[]) => void): Promise<Unlisten> {
+    return this.subscribe(this.notificationListeners, handler);
+  }
+
   private subscribe<T>(set: Set<(payload: T) => void>, handler: (payload: T) => void): Promise<Unlisten> {
     set.add(handler);
     return Promise.resolve(() => {
@@ -945,3 +1099,61 @@ export class FakeIpc implements Ipc {
     return this.subscribe(this.fileListeners.dropped, handler);
   }
 }
+
+const field = (
+  name: string,
+  fr: string,
+  en: string,
+  kind: FieldKind,
+  required: boolean,
+  choices: string[] = [],
+) => ({
+  name,
+  label: { fr, en },
+  kind,
+  required,
+  choices,
+});
+
+/** A few request types, enough for the UI's tests and the preview. */
+export const FAKE_REQUEST_TYPES: RequestTypeInfo[] = [
+  {
+    type: 'statement',
+    label: { fr: 'Décompte des sommes dues', en: 'Statement of sums due' },
+    fields: [field('message', 'Votre message', 'Your message', 'text', false)],
+    advised_attachments: [],
+    needs_password: false,
+    for_mandataires: false,
+  },
+  {
+    type: 'payment_made',
+    label: { fr: 'Paiement déjà effectué', en: 'Payment already made' },
+    fields: [
+      field('payment_date', 'Date du paiement', 'Payment date', 'past_date', true),
+      field('amount', 'Montant (€)', 'Amount (€)', 'amount', true),
+      field('message', 'Votre message', 'Your message', 'text', false),
+    ],
+    advised_attachments: ['proof_of_payment'],
+    needs_password: false,
+    for_mandataires: false,
+  },
+  {
+    type: 'mandataire_documents',
+    label: { fr: 'Pièces pour un mandataire', en: 'Documents for a mandataire' },
+    fields: [field('documents_wanted', 'Pièces souhaitées', 'Documents wanted', 'text', true)],
+    advised_attachments: [],
+    needs_password: false,
+    for_mandataires: true,
+  },
+  {
+    type: 'complaint',
+    label: { fr: 'Réclamation', en: 'Complaint' },
+    fields: [
+      field('reason', 'Motif', 'Reason', 'choice', true, ['blocked_situation', 'disputed_amount', 'other']),
+      field('description', 'Description', 'Description', 'text', true),
+    ],
+    advised_attachments: [],
+    needs_password: false,
+    for_mandataires: false,
+  },
+];

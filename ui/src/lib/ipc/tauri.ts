@@ -13,6 +13,16 @@ import type {
   DossierDetail,
   DossierSummary,
   Due,
+  FieldProblemView,
+  NewRequest,
+  AppNotification,
+  ReplyArgs,
+  Request,
+  RequestSummary,
+  RequestOrderView,
+  RequestThread,
+  RequestTypeInfo,
+  SendRequestArgs,
   Mandate,
   NaiveDate,
   NewMandate,
@@ -33,7 +43,15 @@ import type {
   SyncState,
   User,
 } from '../types';
-import { EVENTS, FILE_EVENTS, type ActivateArgs, type Ipc, type LoginArgs, type Unlisten } from './contract';
+import {
+  EVENTS,
+  FILE_EVENTS,
+  NOTIFY_EVENT,
+  type ActivateArgs,
+  type Ipc,
+  type LoginArgs,
+  type Unlisten,
+} from './contract';
 
 /** Tauri turns the camelCase keys of `args` into the command's snake_case parameters. */
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -151,6 +169,30 @@ export class TauriIpc implements Ipc {
   }
   saveMandatePdf(mandateId: number): Promise<string | null> {
     return call('save_mandate_pdf', { mandateId });
+  }
+  requestTypes(): Promise<RequestTypeInfo[]> {
+    return call('request_types');
+  }
+  checkRequest(request: NewRequest): Promise<FieldProblemView[]> {
+    return call('check_request', { request });
+  }
+  requests(reference: string | null): Promise<RequestSummary[]> {
+    return call('requests', { reference });
+  }
+  thread(id: number): Promise<RequestThread> {
+    return call('thread', { id });
+  }
+  sendRequest(args: SendRequestArgs): Promise<RequestOrderView> {
+    return call('send_request', { args });
+  }
+  reply(args: ReplyArgs): Promise<RequestOrderView> {
+    return call('reply', { args });
+  }
+  escalate(id: number): Promise<RequestThread> {
+    return call('escalate', { id });
+  }
+  onNotifications(handler: (notifications: AppNotification[]) => void): Promise<Unlisten> {
+    return on(NOTIFY_EVENT, handler);
   }
   onSyncProgress(handler: (progress: SyncProgress) => void): Promise<Unlisten> {
     return on(EVENTS.progress, handler);

@@ -7,6 +7,7 @@ export type Route =
   | { name: 'procedure'; id: number; claimId?: number }
   | { name: 'dossier'; reference: string }
   | { name: 'statement'; subject: DocumentSubject; reference: string; date?: NaiveDate | null }
+  | { name: 'requests' }
   | { name: 'settings' }
   | { name: 'about' };
 

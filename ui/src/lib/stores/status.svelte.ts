@@ -29,6 +29,8 @@ export class StatusStore {
     installments: 0,
     documents: 0,
     payments: 0,
+    requests: 0,
+    messages: 0,
   });
   /** Progress of the sync under way, null when none is. */
   progress = $state<SyncProgress | null>(null);
