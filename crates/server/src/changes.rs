@@ -204,7 +204,9 @@ pub(crate) async fn opened_by(
     Ok(out)
 }
 
-/// The documents attached to a procedure or a dossier (the scope names one).
+/// The documents attached to a procedure or a dossier (the scope names one),
+/// a request's own documents included: the feed passes those on to that
+/// request's audience only, as it does the request.
 async fn documents_in(
     conn: &mut SqliteConnection,
     scope: Scope,

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::records::{self, Selection};
-use crate::{statements, uploads};
+use crate::{requests, statements, uploads};
 
 pub(crate) use claimdesk_api::file_names::sanitize_file_name;
 
@@ -111,20 +111,53 @@ pub(crate) async fn by_id(conn: &mut SqliteConnection, id: i64) -> AppResult<Opt
     row.map(DocumentRow::into_document).transpose()
 }
 
-/// The documents attached to this dossier or this procedure, by id.
+/// The documents matching `filter` (its placeholders bound to `binds`) that
+/// are no request's or of a request `viewer` sees, by id. Whether `viewer`
+/// sees their dossier or procedure is for `filter` or the caller to say.
+async fn select_for(
+    conn: &mut SqliteConnection,
+    viewer: &Viewer,
+    filter: &str,
+    binds: &[Option<i64>],
+) -> AppResult<Vec<Document>> {
+    let sql = format!(
+        "{SELECT} WHERE {filter} AND {} ORDER BY doc.id",
+        requests::document_filter("doc")
+    );
+    let mut query = sqlx::query_as::<_, DocumentRow>(&sql);
+    for bind in binds.iter().chain(&requests::document_binds(viewer)) {
+        query = query.bind(*bind);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.into_iter().map(DocumentRow::into_document).collect()
+}
+
+/// Document `id` unless it is a request's that `viewer` does not see.
+pub(crate) async fn for_viewer(
+    conn: &mut SqliteConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Option<Document>> {
+    Ok(select_for(conn, viewer, "doc.id = ?", &[Some(id)])
+        .await?
+        .pop())
+}
+
+/// The documents attached to this dossier or this procedure, by id, that
+/// `viewer` (who sees it) may see.
 pub(crate) async fn attached(
     conn: &mut SqliteConnection,
+    viewer: &Viewer,
     dossier_id: Option<i64>,
     procedure_id: Option<i64>,
 ) -> AppResult<Vec<Document>> {
-    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE doc.dossier_id IS ? AND doc.procedure_id IS ? ORDER BY doc.id"
-    ))
-    .bind(dossier_id)
-    .bind(procedure_id)
-    .fetch_all(conn)
-    .await?;
-    rows.into_iter().map(DocumentRow::into_document).collect()
+    select_for(
+        conn,
+        viewer,
+        "doc.dossier_id IS ? AND doc.procedure_id IS ?",
+        &[dossier_id, procedure_id],
+    )
+    .await
 }
 
 /// A document row to insert; its content is already stored.
@@ -139,11 +172,14 @@ pub(crate) struct NewRow<'a> {
     pub sha256: &'a str,
     pub origin: DocumentOrigin,
     pub uploaded_by: Option<i64>,
+    /// The request it belongs to, which only who sees that request may see.
+    pub request_id: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
 /// Inserts a document and records its upsert for the feed: whoever sees its
-/// dossier or procedure receives it, the same people who may list it.
+/// dossier or procedure (and its request, if any) receives it, the same
+/// people who may list it.
 pub(crate) async fn insert(conn: &mut SqliteConnection, row: NewRow<'_>) -> AppResult<i64> {
     let scope = match (row.dossier_id, row.procedure_id) {
         (Some(dossier), _) => Scope::dossier(dossier),
@@ -156,8 +192,8 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: NewRow<'_>) -> AppR
     };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO documents (dossier_id, procedure_id, category, note, file_name, \
-         content_type, size, sha256, origin, uploaded_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         content_type, size, sha256, origin, uploaded_by, request_id, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(row.dossier_id)
     .bind(row.procedure_id)
@@ -172,6 +208,7 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, row: NewRow<'_>) -> AppR
         DocumentOrigin::Customer => "customer",
     })
     .bind(row.uploaded_by)
+    .bind(row.request_id)
     .bind(row.created_at)
     .fetch_one(&mut *conn)
     .await?;
@@ -186,22 +223,15 @@ pub(crate) async fn changed_between(
     viewer: &Viewer,
     (from, to): (i64, i64),
 ) -> AppResult<Vec<Document>> {
-    let rows: Vec<DocumentRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE doc.id IN (SELECT entity_id FROM changes WHERE seq > ? AND seq <= ? \
+    let (user, etude) = (Some(viewer.user_id), viewer.etude_id);
+    let filter = format!(
+        "doc.id IN (SELECT entity_id FROM changes WHERE seq > ? AND seq <= ? \
          AND kind = 'document' AND op = 'upsert') \
          AND (COALESCE(doc.dossier_id IN {GRANTED_DOSSIERS}, 0) \
-              OR COALESCE(doc.procedure_id IN {GRANTED_PROCEDURES}, 0)) \
-         ORDER BY doc.id"
-    ))
-    .bind(from)
-    .bind(to)
-    .bind(viewer.user_id)
-    .bind(viewer.etude_id)
-    .bind(viewer.user_id)
-    .bind(viewer.etude_id)
-    .fetch_all(conn)
-    .await?;
-    rows.into_iter().map(DocumentRow::into_document).collect()
+              OR COALESCE(doc.procedure_id IN {GRANTED_PROCEDURES}, 0))"
+    );
+    let binds = [Some(from), Some(to), user, etude, user, etude];
+    select_for(conn, viewer, &filter, &binds).await
 }
 
 /// A document the agency posts itself, without an upload.
@@ -212,6 +242,8 @@ pub(crate) struct AgencyPost<'a> {
     pub note: Option<&'a str>,
     pub file_name: &'a str,
     pub bytes: &'a [u8],
+    /// The request it belongs to, if it is one's alone.
+    pub request_id: Option<i64>,
 }
 
 /// Stores the content under its hash and files it as the agency's document.
@@ -237,6 +269,7 @@ pub(crate) async fn post_agency(
             sha256: &sha256,
             origin: DocumentOrigin::Agency,
             uploaded_by: None,
+            request_id: post.request_id,
             created_at: config.now(),
         },
     )
@@ -295,6 +328,7 @@ pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
                 note: Some(&note),
                 file_name: &file_name,
                 bytes: &bytes,
+                request_id: None,
             },
         )
         .await?;
@@ -327,6 +361,7 @@ pub(crate) async fn load_demo(db: &Db, config: &Config) -> AppResult<()> {
                 note: None,
                 file_name: &format!("jugement-ouverture-{judgment_date}.pdf"),
                 bytes: &bytes,
+                request_id: None,
             },
         )
         .await?;

@@ -22,8 +22,9 @@ use crate::requests;
 ///
 /// Upserts and deletes reach whoever sees the entity's scope now; a
 /// revocation reaches its audience only if nothing else still opens the
-/// entity to them. Requests and their messages are personal: of those, only
-/// the ones by the user or by a user of their étude reach them at all.
+/// entity to them. Requests, their messages and their own documents are
+/// personal: of those, only the ones by the user or by a user of their étude
+/// (or of such a request) reach them at all, grants and revocations alike.
 const FEED: &str = "\
 WITH granted_procedures AS (SELECT g.procedure_id AS id FROM grants g \
         WHERE g.procedure_id IS NOT NULL AND (g.subject_user_id = ?3 OR g.subject_etude_id = ?4)), \
@@ -46,6 +47,9 @@ AND CASE kind \
     WHEN 'request' THEN entity_id IN (SELECT id FROM personal_requests) \
     WHEN 'message' THEN entity_id IN (SELECT m.id FROM messages m \
         WHERE m.request_id IN (SELECT id FROM personal_requests)) \
+    WHEN 'document' THEN entity_id NOT IN (SELECT doc.id FROM documents doc \
+        WHERE doc.request_id IS NOT NULL \
+        AND doc.request_id NOT IN (SELECT id FROM personal_requests)) \
     ELSE 1 \
     END \
 ORDER BY seq LIMIT ?5)";

@@ -172,6 +172,7 @@ impl TestServer {
                 note: Some("Courrier de l'agence"),
                 file_name,
                 bytes,
+                request_id: None,
             },
         )
         .await

@@ -257,3 +257,148 @@ async fn the_demo_complaint_can_already_go_to_the_mediator() {
             .any(|m| m["author"] == "agency")
     );
 }
+
+/// `(kind, id)` of a document, as the sync helpers key entities.
+fn document_key(id: i64) -> (String, i64) {
+    ("document".to_owned(), id)
+}
+
+fn listed_ids(reply: &common::Reply) -> Vec<i64> {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_referred_history_is_its_authors_alone() {
+    let api = Api::start().await;
+    let requesting::Pair {
+        reference,
+        debtor_email,
+        guarantor_email,
+        debtor,
+        guarantor,
+        debtor_cursor,
+        guarantor_cursor,
+    } = api.debtor_and_guarantor().await;
+    let documents = path(routes::DOSSIER_DOCUMENTS, &reference);
+    let shared_before = listed_ids(&api.get(&documents, &guarantor).await);
+
+    let made = api
+        .complaint(&debtor, &reference, "Pénalités de retard contestées")
+        .await;
+    let id = made["id"].as_i64().unwrap();
+    let answer = api.answer(id, "Les pénalités sont dues.").await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+    let referred = api
+        .post(
+            &path(routes::REQUEST_ESCALATE, id),
+            &debtor,
+            Some("to-the-mediator"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(referred.status, StatusCode::OK, "{}", referred.text);
+    let messages = referred.body["messages"].as_array().unwrap();
+    let history = messages.last().unwrap()["attachments"][0].as_i64().unwrap();
+
+    // The author lists it, reads it, downloads it and syncs it.
+    assert!(listed_ids(&api.get(&documents, &debtor).await).contains(&history));
+    let document = api.get(&path(routes::DOCUMENT, history), &debtor).await;
+    assert_eq!(document.status, StatusCode::OK, "{}", document.text);
+    assert_eq!(
+        document.body["attached_to"]["reference"],
+        reference.as_str()
+    );
+    let content = api
+        .get(&path(routes::DOCUMENT_CONTENT, history), &debtor)
+        .await;
+    assert_eq!(content.status, StatusCode::OK, "{}", content.text);
+    let dir = tempfile::tempdir().unwrap();
+    assert_has(
+        &pdf_text(&content.bytes, dir.path(), "history.pdf"),
+        "Pénalités de retard contestées",
+    );
+    let (upserts, _) = api.sync_from(&debtor, Some(&debtor_cursor)).await;
+    assert!(upserts.contains_key(&document_key(history)));
+    assert!(
+        api.synced(&debtor)
+            .await
+            .contains_key(&document_key(history))
+    );
+
+    // The guarantor of the same dossier has none of it, not even its id.
+    assert_eq!(
+        listed_ids(&api.get(&documents, &guarantor).await),
+        shared_before,
+        "the dossier's other documents stay listed, the history is not"
+    );
+    for route in [routes::DOCUMENT, routes::DOCUMENT_CONTENT] {
+        let reply = api.get(&path(route, history), &guarantor).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{route}: {}",
+            reply.text
+        );
+    }
+    let (upserts, deletes, guarantor_cursor) =
+        api.sync_changes(&guarantor, Some(&guarantor_cursor)).await;
+    assert!(!upserts.contains_key(&document_key(history)));
+    assert!(!deletes.contains(&document_key(history)), "{deletes:?}");
+    let synced = api.synced(&guarantor).await;
+    assert!(!synced.contains_key(&document_key(history)));
+    assert!(!shared_before.is_empty());
+    for shared in &shared_before {
+        assert!(synced.contains_key(&document_key(*shared)), "{shared}");
+    }
+    let attach = json!({"dossier_reference": reference, "type": "question",
+                        "fields": {"message": "Et ce document ?"}, "attachments": [history]});
+    let reply = api.ask(&guarantor, "attach-history", &attach).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+
+    // Nor when the dossier is withdrawn from them and granted again.
+    let admin = api.token(demo::ADMIN_USER).await;
+    let grant = json!({"subject": {"kind": "user", "email": guarantor_email},
+                       "object": {"kind": "dossier", "reference": reference}});
+    let revoked = api
+        .post(routes::ADMIN_GRANTS_REVOKE, &admin, None, &grant)
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    let granted = api.post(routes::ADMIN_GRANTS, &admin, None, &grant).await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text);
+    let (upserts, deletes, _) = api.sync_changes(&guarantor, Some(&guarantor_cursor)).await;
+    assert!(
+        upserts
+            .values()
+            .any(|e| matches!(e, Entity::Dossier(d) if d.reference == reference)),
+        "the dossier comes back"
+    );
+    assert!(!upserts.contains_key(&document_key(history)));
+    assert!(!deletes.contains(&document_key(history)), "{deletes:?}");
+
+    // The author's own withdrawal takes it away, and a new grant brings it back.
+    let grant = json!({"subject": {"kind": "user", "email": debtor_email},
+                       "object": {"kind": "dossier", "reference": reference}});
+    let (_, debtor_cursor) = api.sync_from(&debtor, None).await;
+    let revoked = api
+        .post(routes::ADMIN_GRANTS_REVOKE, &admin, None, &grant)
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text);
+    let (_, deletes, debtor_cursor) = api.sync_changes(&debtor, Some(&debtor_cursor)).await;
+    assert!(deletes.contains(&document_key(history)), "{deletes:?}");
+    let granted = api.post(routes::ADMIN_GRANTS, &admin, None, &grant).await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text);
+    let (upserts, _, _) = api.sync_changes(&debtor, Some(&debtor_cursor)).await;
+    assert!(upserts.contains_key(&document_key(history)));
+}

@@ -443,11 +443,14 @@ async fn requests_are_seen_by_their_author_and_their_etude_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_reach_the_author_by_sync_and_nobody_else() {
     let api = Api::start().await;
-    let (reference, debtor_email, guarantor_email) = api.guaranteed_dossier().await;
-    let debtor = api.token(debtor_email).await;
-    let guarantor = api.token(guarantor_email).await;
-    let (_, debtor_cursor) = api.sync_from(&debtor, None).await;
-    let (_, guarantor_cursor) = api.sync_from(&guarantor, None).await;
+    let requesting::Pair {
+        reference,
+        debtor,
+        guarantor,
+        debtor_cursor,
+        guarantor_cursor,
+        ..
+    } = api.debtor_and_guarantor().await;
     let id = api
         .question(&debtor, &reference, "Quand finit mon échéancier ?")
         .await;

@@ -35,8 +35,27 @@ fn visible_filter() -> String {
 }
 
 fn visible_binds(viewer: &Viewer) -> [Option<i64>; 6] {
-    let (user, etude) = (Some(viewer.user_id), viewer.etude_id);
+    binds_for(Some(viewer.user_id), viewer.etude_id)
+}
+
+fn binds_for(user: Option<i64>, etude: Option<i64>) -> [Option<i64>; 6] {
     [user, etude, user, etude, user, etude]
+}
+
+/// Documents of `alias` (a `documents` row) that are no request's, or that
+/// belong to a request the viewer sees: a request's own documents are as
+/// personal as the request. Binds: those of [`document_binds`].
+pub(crate) fn document_filter(alias: &str) -> String {
+    format!(
+        "({alias}.request_id IS NULL OR {alias}.request_id IN \
+         (SELECT r.id FROM requests r WHERE {}))",
+        visible_filter()
+    )
+}
+
+/// The binds of [`document_filter`] for `viewer`.
+pub(crate) fn document_binds(viewer: &Viewer) -> [Option<i64>; 6] {
+    visible_binds(viewer)
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -510,10 +529,12 @@ pub(crate) async fn check_attachments(
         "SELECT EXISTS (SELECT 1 FROM documents doc WHERE doc.id = ? AND ( \
            (doc.dossier_id = ? AND (? OR COALESCE(doc.dossier_id IN {GRANTED_DOSSIERS}, 0))) \
            OR (doc.procedure_id = ? \
-               AND (? OR COALESCE(doc.procedure_id IN {GRANTED_PROCEDURES}, 0)))))"
+               AND (? OR COALESCE(doc.procedure_id IN {GRANTED_PROCEDURES}, 0)))) \
+           AND (? OR {}))",
+        document_filter("doc")
     );
     for id in ids {
-        let attachable: bool = sqlx::query_scalar(&sql)
+        let mut query = sqlx::query_scalar(&sql)
             .bind(id)
             .bind(dossier_id)
             .bind(agency)
@@ -523,8 +544,11 @@ pub(crate) async fn check_attachments(
             .bind(agency)
             .bind(user)
             .bind(etude)
-            .fetch_one(&mut *conn)
-            .await?;
+            .bind(agency);
+        for bind in binds_for(user, etude) {
+            query = query.bind(bind);
+        }
+        let attachable: bool = query.fetch_one(&mut *conn).await?;
         if !attachable {
             return Err(AppError::Validation(format!(
                 "document {id} cannot be attached: only documents filed on dossier {reference} \

@@ -1,6 +1,7 @@
 //! Referring a complaint to the mediator with its history: the thread as it
-//! stood is kept with the request, rendered as a PDF filed on the dossier,
-//! and announced in the thread by a message carrying that PDF.
+//! stood is kept with the request, rendered as a PDF filed on the dossier as
+//! the request's own document (as personal as the complaint), and announced
+//! in the thread by a message carrying that PDF.
 
 use chrono::{DateTime, Utc};
 use claimdesk_api::requests::{MessageAuthor, RequestStatus, RequestThread};
@@ -139,6 +140,7 @@ pub(crate) async fn refer(
             note: Some(&note),
             file_name: &format!("reclamation-{id}-historique.pdf"),
             bytes: &bytes,
+            request_id: Some(id),
         },
     )
     .await?;

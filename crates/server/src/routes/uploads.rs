@@ -633,6 +633,7 @@ async fn file_document(
             sha256: &upload.sha256,
             origin,
             uploaded_by: Some(viewer.user_id),
+            request_id: None,
             created_at: state.config.now(),
         },
     )
@@ -661,13 +662,14 @@ async fn file_document(
     Ok((StatusCode::CREATED, Json(document)).into_response())
 }
 
-/// A document the viewer sees through its dossier or procedure.
+/// A document the viewer sees through its dossier or procedure (and, for a
+/// request's own document, through that request).
 async fn visible_document(
     conn: &mut sqlx::SqliteConnection,
     viewer: &crate::access::Viewer,
     id: i64,
 ) -> AppResult<Document> {
-    let document = documents::by_id(conn, id)
+    let document = documents::for_viewer(conn, viewer, id)
         .await?
         .ok_or(AppError::NotFound)?;
     match &document.attached_to {
@@ -714,7 +716,7 @@ pub(crate) async fn dossier_documents(
 ) -> AppResult<Json<Vec<Document>>> {
     let mut conn = state.db.read.acquire().await?;
     let dossier = visible_dossier(&mut conn, &session.viewer, &reference).await?;
-    documents::attached(&mut conn, Some(dossier.id), None)
+    documents::attached(&mut conn, &session.viewer, Some(dossier.id), None)
         .await
         .map(Json)
 }
@@ -734,7 +736,7 @@ pub(crate) async fn procedure_documents(
 ) -> AppResult<Json<Vec<Document>>> {
     let mut conn = state.db.read.acquire().await?;
     let procedure = visible_procedure(&mut conn, &session.viewer, id).await?;
-    documents::attached(&mut conn, None, Some(procedure.id))
+    documents::attached(&mut conn, &session.viewer, None, Some(procedure.id))
         .await
         .map(Json)
 }

@@ -127,6 +127,25 @@ impl Api {
         panic!("the demo has a guaranteed dossier");
     }
 
+    /// The debtor and the guarantor of a guaranteed dossier, signed in, with
+    /// the cursors after their first full sync.
+    pub async fn debtor_and_guarantor(&self) -> Pair {
+        let (reference, debtor_email, guarantor_email) = self.guaranteed_dossier().await;
+        let debtor = self.token(debtor_email).await;
+        let guarantor = self.token(guarantor_email).await;
+        let (_, debtor_cursor) = self.sync_from(&debtor, None).await;
+        let (_, guarantor_cursor) = self.sync_from(&guarantor, None).await;
+        Pair {
+            reference,
+            debtor_email,
+            guarantor_email,
+            debtor,
+            guarantor,
+            debtor_cursor,
+            guarantor_cursor,
+        }
+    }
+
     /// A dossier with a claim in a procedure of the demo étude: what a
     /// mandataire writes about.
     pub async fn etude_dossier(&self) -> String {
@@ -245,6 +264,17 @@ impl Api {
         )
         .await
     }
+}
+
+/// Two users of one dossier: see [`Api::debtor_and_guarantor`].
+pub struct Pair {
+    pub reference: String,
+    pub debtor_email: &'static str,
+    pub guarantor_email: &'static str,
+    pub debtor: String,
+    pub guarantor: String,
+    pub debtor_cursor: String,
+    pub guarantor_cursor: String,
 }
 
 /// An ASCII key for a request named by its (French) text.
