@@ -357,7 +357,7 @@ fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
 }
 
 /// Requests of one dossier, or all, newest first.
-pub(crate) async fn summaries(store: &Store, dossier: Option<&str>) -> Result<Vec<RequestSummary>> {
+pub async fn summaries(store: &Store, dossier: Option<&str>) -> Result<Vec<RequestSummary>> {
     let records: Vec<String> = sqlx::query_scalar(
         "SELECT record FROM requests WHERE ?1 IS NULL OR dossier_reference = ?1 \
          ORDER BY created_at DESC, id DESC",
@@ -405,7 +405,7 @@ pub(crate) async fn request(store: &Store, id: i64) -> Result<Request> {
 }
 
 /// A request with its messages, oldest first.
-pub(crate) async fn thread(store: &Store, id: i64) -> Result<RequestThread> {
+pub async fn thread(store: &Store, id: i64) -> Result<RequestThread> {
     let request = request(store, id).await?;
     let records: Vec<String> = sqlx::query_scalar(
         "SELECT record FROM messages WHERE request_id = ? ORDER BY created_at, id",

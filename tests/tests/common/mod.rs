@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use claimdesk_api::admin::{Changed, ClaimDecision, Grant, GrantObject, GrantSubject, NewClaim};
+use claimdesk_api::payments::Payment;
 use claimdesk_api::records::{Claim, Dossier, Installment, Procedure};
+use claimdesk_api::requests::{Message, Request, RequestThread};
 use claimdesk_api::routes;
 use claimdesk_api::uploads::{AttachTo, Document};
 use claimdesk_client::{ApiClient, Claimdesk, Home, RetryPolicy, Store};
@@ -24,6 +26,9 @@ pub struct View {
     pub dossiers: BTreeMap<i64, Dossier>,
     pub installments: BTreeMap<i64, Installment>,
     pub documents: BTreeMap<i64, Document>,
+    pub payments: BTreeMap<i64, Payment>,
+    pub requests: BTreeMap<i64, Request>,
+    pub messages: BTreeMap<i64, Message>,
 }
 
 impl View {
@@ -33,6 +38,9 @@ impl View {
             + self.dossiers.len()
             + self.installments.len()
             + self.documents.len()
+            + self.payments.len()
+            + self.requests.len()
+            + self.messages.len()
     }
 }
 
@@ -65,7 +73,19 @@ pub async fn server_view(api: &ApiClient) -> View {
         let documents: Vec<Document> = api.get(&path, &[]).await.expect("dossier documents");
         view.documents
             .extend(documents.into_iter().map(|d| (d.id, d)));
+        let path = routes::path(routes::DOSSIER_PAYMENTS, &d.reference);
+        let payments: Vec<Payment> = api.get(&path, &[]).await.expect("dossier payments");
+        view.payments
+            .extend(payments.into_iter().map(|p| (p.id, p)));
         view.dossiers.insert(d.id, d);
+    }
+    let requests: Vec<Request> = api.get(routes::REQUESTS, &[]).await.expect("requests");
+    for r in requests {
+        let path = routes::path(routes::REQUEST, r.id);
+        let thread: RequestThread = api.get(&path, &[]).await.expect("request thread");
+        view.messages
+            .extend(thread.messages.into_iter().map(|m| (m.id, m)));
+        view.requests.insert(r.id, r);
     }
     view
 }
@@ -112,6 +132,36 @@ pub async fn store_view(store: &Store) -> View {
                 "duplicate document in store"
             );
         }
+    }
+    for d in view.dossiers.values() {
+        for p in store
+            .payments_of(&d.reference)
+            .await
+            .expect("store payments")
+        {
+            assert!(
+                view.payments.insert(p.id, p).is_none(),
+                "duplicate payment in store"
+            );
+        }
+    }
+    let summaries = claimdesk_client::requests::summaries(store, None)
+        .await
+        .expect("store requests");
+    for s in summaries {
+        let thread = claimdesk_client::requests::thread(store, s.request.id)
+            .await
+            .expect("store thread");
+        for m in thread.messages {
+            assert!(
+                view.messages.insert(m.id, m).is_none(),
+                "duplicate message in store"
+            );
+        }
+        assert!(
+            view.requests.insert(s.request.id, s.request).is_none(),
+            "duplicate request in store"
+        );
     }
     view
 }
