@@ -2,7 +2,7 @@
 //! amount rules with their messages, who may pay, and a transfer the agency
 //! receives reconciled by its RF reference and seen by the payer's sync.
 
-mod paying;
+mod common;
 
 use chrono::Datelike;
 use claimdesk_api::payments::{PaymentInstructions, PaymentMethod, PaymentStatus};
@@ -12,7 +12,8 @@ use claimdesk_api::sync::Entity;
 use claimdesk_domain::Money;
 use claimdesk_domain::ident::RfReference;
 use claimdesk_server::demo;
-use paying::Api;
+use common::live::Live;
+use common::paying::{first_unpaid, installment_order, order};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -20,7 +21,7 @@ fn eur(text: &str) -> Money {
     text.parse().unwrap()
 }
 
-async fn payments_of(api: &Api, reference: &str) -> i64 {
+async fn payments_of(api: &Live, reference: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE d.reference = ?",
     )
@@ -32,14 +33,10 @@ async fn payments_of(api: &Api, reference: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_concurrent_orders_with_one_key_make_one_payment() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
-    let body = json!({
-        "dossier_reference": due.dossier_reference,
-        "amount": "25.00",
-        "method": "transfer",
-    });
+    let body = order(&due.dossier_reference, "25.00", "transfer");
     let answers = api.pay_at_once(&token, "order-1", &body, 10).await;
     let mut created = Vec::new();
     let mut replayed = Vec::new();
@@ -68,11 +65,7 @@ async fn ten_concurrent_orders_with_one_key_make_one_payment() {
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.text, created[0]);
     // The same key with another body is a client's mistake.
-    let other = json!({
-        "dossier_reference": due.dossier_reference,
-        "amount": "26.00",
-        "method": "transfer",
-    });
+    let other = order(&due.dossier_reference, "26.00", "transfer");
     let reused = api.pay(&token, "order-1", &other).await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reused.code(), "idempotency_key_reused");
@@ -90,7 +83,7 @@ async fn ten_concurrent_orders_with_one_key_make_one_payment() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn amounts_and_methods_are_checked_with_clear_messages() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
     let above = (due.balance + eur("0.01")).to_string();
@@ -118,7 +111,7 @@ async fn amounts_and_methods_are_checked_with_clear_messages() {
             .pay(
                 &token,
                 &format!("bad-{n}"),
-                &json!({"dossier_reference": due.dossier_reference, "amount": amount, "method": method}),
+                &order(&due.dossier_reference, amount, method),
             )
             .await;
         assert_eq!(
@@ -138,7 +131,7 @@ async fn amounts_and_methods_are_checked_with_clear_messages() {
         .pay(
             &token,
             "bad-installment",
-            &json!({"dossier_reference": due.dossier_reference, "amount": "1.00", "method": "transfer", "installments": [999]}),
+            &installment_order(&due.dossier_reference, "1.00", "transfer", 999),
         )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -154,7 +147,7 @@ async fn amounts_and_methods_are_checked_with_clear_messages() {
         .pay(
             &token,
             "bad-0",
-            &json!({"dossier_reference": due.dossier_reference, "amount": "0.00", "method": "transfer"}),
+            &order(&due.dossier_reference, "0.00", "transfer"),
         )
         .await;
     assert_eq!(fixed.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -163,11 +156,10 @@ async fn amounts_and_methods_are_checked_with_clear_messages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_debtor_or_a_guarantor_who_sees_the_dossier_pays() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let owner = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&owner).await;
-    let body =
-        json!({"dossier_reference": due.dossier_reference, "amount": "10.00", "method": "cheque"});
+    let body = order(&due.dossier_reference, "10.00", "cheque");
     let stranger = api.token(demo::DEBTORS[1]).await;
     let hidden = api.pay(&stranger, "k", &body).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.text);
@@ -193,9 +185,7 @@ async fn only_the_debtor_or_a_guarantor_who_sees_the_dossier_pays() {
     assert_eq!(payments_of(&api, &due.dossier_reference).await, 0);
 
     // Keys are per user: the key others tried is still free for the owner.
-    let cheque = api.pay(&owner, "k", &body).await;
-    assert_eq!(cheque.status, StatusCode::CREATED, "{}", cheque.text);
-    let cheque = cheque.payment();
+    let cheque = api.ordered(&owner, "k", &body).await;
     assert_eq!(cheque.status, PaymentStatus::Pending);
     let Some(PaymentInstructions::Cheque(instructions)) = &cheque.instructions else {
         panic!("cheque instructions: {:?}", cheque.instructions);
@@ -232,33 +222,23 @@ async fn only_the_debtor_or_a_guarantor_who_sees_the_dossier_pays() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_received_transfer_reconciles_by_reference_and_reaches_the_payer() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
-    let installment = due
-        .installments
-        .iter()
-        .find(|i| i.paid < i.amount)
-        .unwrap()
-        .clone();
+    let installment = first_unpaid(&due);
     let open = installment.amount - installment.paid;
     let amount = if open < due.balance {
         open
     } else {
         due.balance
     };
-    let ordered = api
-        .pay(
-            &token,
-            "transfer-1",
-            &json!({
-                "dossier_reference": due.dossier_reference, "amount": amount.to_string(),
-                "method": "transfer", "installments": [installment.number],
-            }),
-        )
-        .await;
-    assert_eq!(ordered.status, StatusCode::CREATED, "{}", ordered.text);
-    let ordered = ordered.payment();
+    let body = installment_order(
+        &due.dossier_reference,
+        amount,
+        "transfer",
+        installment.number,
+    );
+    let ordered = api.ordered(&token, "transfer-1", &body).await;
     let rf =
         RfReference::for_installment(&due.dossier_reference, installment.number as u32).unwrap();
     assert_eq!(ordered.reference, rf.as_str());
@@ -397,18 +377,11 @@ async fn a_received_transfer_reconciles_by_reference_and_reaches_the_payer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_card_order_opens_the_hosted_page() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
-    let reply = api
-        .pay(
-            &token,
-            "card-1",
-            &json!({"dossier_reference": due.dossier_reference, "amount": "12.34", "method": "card"}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
-    let payment = reply.payment();
+    let card = order(&due.dossier_reference, "12.34", "card");
+    let payment = api.ordered(&token, "card-1", &card).await;
     assert_eq!(payment.status, PaymentStatus::Pending);
     let url = payment.checkout_url.clone().unwrap();
     assert!(
@@ -418,13 +391,7 @@ async fn a_card_order_opens_the_hosted_page() {
     // 128 random bits, in hex.
     assert_eq!(url.rsplit("sbx_").next().unwrap().len(), 32);
     assert!(payment.instructions.is_none());
-    let replay = api
-        .pay(
-            &token,
-            "card-1",
-            &json!({"dossier_reference": due.dossier_reference, "amount": "12.34", "method": "card"}),
-        )
-        .await;
+    let replay = api.pay(&token, "card-1", &card).await;
     assert_eq!(replay.status, StatusCode::OK);
     assert_eq!(replay.payment().checkout_url, Some(url));
     assert_eq!(payments_of(&api, &due.dossier_reference).await, 1);
@@ -432,17 +399,16 @@ async fn a_card_order_opens_the_hosted_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_grant_brings_a_dossiers_payments_and_a_revocation_takes_them_back() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let owner = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&owner).await;
     let payment = api
-        .pay(
+        .ordered(
             &owner,
             "shared-1",
-            &json!({"dossier_reference": due.dossier_reference, "amount": "3.00", "method": "transfer"}),
+            &order(&due.dossier_reference, "3.00", "transfer"),
         )
-        .await
-        .payment();
+        .await;
     let other = api.token(demo::DEBTORS[1]).await;
     let key = ("payment".to_owned(), payment.id);
     assert!(!api.sync_all(&other).await.contains_key(&key));
@@ -472,11 +438,10 @@ async fn a_grant_brings_a_dossiers_payments_and_a_revocation_takes_them_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_concurrent_card_orders_with_one_key_open_one_page() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
-    let body =
-        json!({"dossier_reference": due.dossier_reference, "amount": "7.00", "method": "card"});
+    let body = order(&due.dossier_reference, "7.00", "card");
     let mut answers = Vec::new();
     for (status, text) in api.pay_at_once(&token, "card-order-1", &body, 10).await {
         match status {
@@ -505,11 +470,11 @@ async fn ten_concurrent_card_orders_with_one_key_open_one_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_direct_debit_is_collected_under_the_active_mandate_on_its_day() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
-    let order = json!({"dossier_reference": due.dossier_reference, "amount": "20.00", "method": "direct_debit"});
-    let refused = api.pay(&token, "debit-1", &order).await;
+    let debit = order(&due.dossier_reference, "20.00", "direct_debit");
+    let refused = api.pay(&token, "debit-1", &debit).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused
@@ -527,11 +492,9 @@ async fn a_direct_debit_is_collected_under_the_active_mandate_on_its_day() {
         )
         .await;
     assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.text);
-    let mandate = signed.json();
+    let mandate = signed.body;
     // The refused order left its key free.
-    let debit = api.pay(&token, "debit-1", &order).await;
-    assert_eq!(debit.status, StatusCode::CREATED, "{}", debit.text);
-    let debit = debit.payment();
+    let debit = api.ordered(&token, "debit-1", &debit).await;
     assert_eq!(debit.status, PaymentStatus::Pending);
     let Some(PaymentInstructions::DirectDebit(instructions)) = &debit.instructions else {
         panic!("debit instructions: {:?}", debit.instructions);

@@ -3,16 +3,16 @@
 //! approve, the challenge, the signed webhook the sandbox sends over HTTP,
 //! then sync showing the payment received and the instalment paid.
 
-mod paying;
+mod common;
 
 use claimdesk_api::payments::PaymentStatus;
 use claimdesk_api::records::InstallmentStatus;
 use claimdesk_api::routes::{self, path};
 use claimdesk_api::sync::Entity;
 use claimdesk_server::demo;
-use paying::Api;
+use common::live::Live;
+use common::paying::{first_unpaid, installment_order, order};
 use reqwest::StatusCode;
-use serde_json::json;
 
 /// The `action` of the form whose button has this id.
 fn form_action(html: &str, button: &str) -> String {
@@ -35,29 +35,14 @@ fn between<'a>(html: &'a str, open: &str, close: &str) -> &'a str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_card_payment_approved_on_the_hosted_page_reaches_the_payer_by_sync() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
-    let installment = due
-        .installments
-        .iter()
-        .find(|i| i.paid < i.amount)
-        .unwrap()
-        .clone();
+    let installment = first_unpaid(&due);
     let open = installment.amount - installment.paid;
     assert!(open <= due.balance);
-    let ordered = api
-        .pay(
-            &token,
-            "card-flow-1",
-            &json!({
-                "dossier_reference": due.dossier_reference, "amount": open.to_string(),
-                "method": "card", "installments": [installment.number],
-            }),
-        )
-        .await;
-    assert_eq!(ordered.status, StatusCode::CREATED, "{}", ordered.text);
-    let payment = ordered.payment();
+    let card = installment_order(&due.dossier_reference, open, "card", installment.number);
+    let payment = api.ordered(&token, "card-flow-1", &card).await;
     let page_url = payment.checkout_url.clone().unwrap();
 
     // A browser: no session, no cookies, only the page's secret address.
@@ -102,10 +87,7 @@ async fn a_card_payment_approved_on_the_hosted_page_reaches_the_payer_by_sync() 
     };
     // Approving alone pays nothing: the challenge is still to answer.
     assert_eq!(
-        api.get(&path(routes::PAYMENT, payment.id), &token)
-            .await
-            .payment()
-            .status,
+        api.payment(&token, payment.id).await.status,
         PaymentStatus::Pending
     );
     let wrong = browser
@@ -117,10 +99,7 @@ async fn a_card_payment_approved_on_the_hosted_page_reaches_the_payer_by_sync() 
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.text().await.unwrap().contains("Code incorrect"));
     assert_eq!(
-        api.get(&path(routes::PAYMENT, payment.id), &token)
-            .await
-            .payment()
-            .status,
+        api.payment(&token, payment.id).await.status,
         PaymentStatus::Pending
     );
 
@@ -163,11 +142,9 @@ async fn a_card_payment_approved_on_the_hosted_page_reaches_the_payer_by_sync() 
         between(&again.text().await.unwrap(), "<p id=\"status\">", "</p>"),
         "succeeded"
     );
-    let received: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE received_payment_id IS NOT NULL")
-            .fetch_one(&api.db().await)
-            .await
-            .unwrap();
+    let received = api
+        .count("SELECT COUNT(*) FROM payments WHERE received_payment_id IS NOT NULL")
+        .await;
     assert_eq!(received, 1);
 
     // The receipt of a received payment downloads as a PDF.
@@ -184,17 +161,16 @@ async fn a_card_payment_approved_on_the_hosted_page_reaches_the_payer_by_sync() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_card_payment_declined_on_the_hosted_page_fails_with_its_reason() {
-    let api = Api::demo().await;
+    let api = Live::start().await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
     let payment = api
-        .pay(
+        .ordered(
             &token,
             "card-flow-2",
-            &json!({"dossier_reference": due.dossier_reference, "amount": "5.00", "method": "card"}),
+            &order(&due.dossier_reference, "5.00", "card"),
         )
-        .await
-        .payment();
+        .await;
     let browser = reqwest::Client::new();
     let html = browser
         .get(payment.checkout_url.clone().unwrap())

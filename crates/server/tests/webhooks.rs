@@ -3,7 +3,7 @@
 //! here independently of the server: forged, tampered or stale ones change
 //! nothing, a replay changes nothing, unknown events are acknowledged.
 
-mod paying;
+mod common;
 
 use std::collections::HashMap;
 
@@ -11,57 +11,20 @@ use axum::routing::post;
 use axum::{Form, Router};
 use claimdesk_api::payments::{Payment, PaymentStatus};
 use claimdesk_api::routes;
-use claimdesk_server::testing::TestServer;
 use claimdesk_server::{Config, PaymentProvider, StripeKeys, demo};
-use hmac::{Hmac, Mac};
-use paying::Api;
+use common::live::Live;
+use common::paying::{event, order, sign};
 use reqwest::StatusCode;
 use serde_json::json;
-use sha2::Sha256;
 
 const SANDBOX_SECRET: &str = "whsec_sandbox_test_secret";
 const STRIPE_SECRET: &str = "whsec_stripe_test_secret";
 
-fn sign(secret: &str, t: i64, body: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{t}.{body}").as_bytes());
-    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-fn event(id: &str, kind: &str, session: &str, payment_status: &str) -> String {
-    json!({
-        "id": id, "object": "event", "type": kind, "api_version": "2024-06-20",
-        "created": chrono::Utc::now().timestamp(), "livemode": false,
-        "data": {"object": {
-            "id": session, "object": "checkout.session",
-            "payment_status": payment_status, "status": "complete",
-        }},
-    })
-    .to_string()
-}
-
-async fn start(config: impl FnOnce(&mut Config)) -> (Api, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut c = Config::new(dir.path());
-    config(&mut c);
-    let api = Api {
-        server: TestServer::start_with(c).await,
-        http: reqwest::Client::new(),
-    };
-    (api, dir)
-}
-
-async fn card_payment(api: &Api, token: &str, key: &str) -> (Payment, String) {
+async fn card_payment(api: &Live, token: &str, key: &str) -> (Payment, String) {
     let due = api.dossier_to_pay(token).await;
-    let reply = api
-        .pay(
-            token,
-            key,
-            &json!({"dossier_reference": due.dossier_reference, "amount": "10.00", "method": "card"}),
-        )
+    let payment = api
+        .ordered(token, key, &order(&due.dossier_reference, "10.00", "card"))
         .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
-    let payment = reply.payment();
     let session: String =
         sqlx::query_scalar("SELECT provider_session_id FROM payments WHERE id = ?")
             .bind(payment.id)
@@ -71,38 +34,13 @@ async fn card_payment(api: &Api, token: &str, key: &str) -> (Payment, String) {
     (payment, session)
 }
 
-async fn deliver(api: &Api, route: &str, signature: Option<String>, body: &str) -> paying::Reply {
-    let mut request = api
-        .http
-        .post(api.server.url(route))
-        .header("content-type", "application/json")
-        .body(body.to_owned());
-    if let Some(signature) = signature {
-        request = request.header("Stripe-Signature", signature);
-    }
-    let response = request.send().await.unwrap();
-    paying::Reply {
-        status: response.status(),
-        text: response.text().await.unwrap(),
-    }
-}
-
-async fn received_count(api: &Api) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM received_payments")
-        .fetch_one(&api.db().await)
-        .await
-        .unwrap()
-}
-
-async fn status_of(api: &Api, token: &str, id: i64) -> Payment {
-    let reply = api.get(&routes::path(routes::PAYMENT, id), token).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    reply.payment()
+async fn received_count(api: &Live) -> i64 {
+    api.count("SELECT COUNT(*) FROM received_payments").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_tampered_and_stale_webhooks_change_nothing() {
-    let (api, _dir) = start(|c| c.sandbox_webhook_secret = SANDBOX_SECRET.into()).await;
+    let api = Live::start_with(|c| c.sandbox_webhook_secret = SANDBOX_SECRET.into()).await;
     let token = api.token(demo::DEBTORS[0]).await;
     let (payment, session) = card_payment(&api, &token, "card-1").await;
     let before = received_count(&api).await;
@@ -130,7 +68,7 @@ async fn forged_tampered_and_stale_webhooks_change_nothing() {
         ("no v1", Some(format!("t={now}")), body.clone()),
     ];
     for (what, signature, body) in attempts {
-        let reply = deliver(&api, routes::WEBHOOK_SANDBOX, signature, &body).await;
+        let reply = api.deliver(routes::WEBHOOK_SANDBOX, signature, &body).await;
         assert_eq!(
             reply.status,
             StatusCode::BAD_REQUEST,
@@ -141,13 +79,10 @@ async fn forged_tampered_and_stale_webhooks_change_nothing() {
     }
     assert_eq!(received_count(&api).await, before);
     assert_eq!(
-        status_of(&api, &token, payment.id).await.status,
+        api.payment(&token, payment.id).await.status,
         PaymentStatus::Pending
     );
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events")
-        .fetch_one(&api.db().await)
-        .await
-        .unwrap();
+    let events = api.count("SELECT COUNT(*) FROM webhook_events").await;
     assert_eq!(events, 0, "a refused event is not remembered");
     // Within the tolerance, from either side, a signature verifies; with a
     // rolled secret, any of several v1 signatures may match.
@@ -159,17 +94,19 @@ async fn forged_tampered_and_stale_webhooks_change_nothing() {
             .next()
             .unwrap()
     );
-    let reply = deliver(&api, routes::WEBHOOK_SANDBOX, Some(rolled), &body).await;
+    let reply = api
+        .deliver(routes::WEBHOOK_SANDBOX, Some(rolled), &body)
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(
-        status_of(&api, &token, payment.id).await.status,
+        api.payment(&token, payment.id).await.status,
         PaymentStatus::Succeeded
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_webhook_changes_nothing_and_unknown_events_are_acknowledged() {
-    let (api, _dir) = start(|c| c.sandbox_webhook_secret = SANDBOX_SECRET.into()).await;
+    let api = Live::start_with(|c| c.sandbox_webhook_secret = SANDBOX_SECRET.into()).await;
     let token = api.token(demo::DEBTORS[0]).await;
     let (paid, paid_session) = card_payment(&api, &token, "card-1").await;
     let (declined, declined_session) = card_payment(&api, &token, "card-2").await;
@@ -183,14 +120,9 @@ async fn a_replayed_webhook_changes_nothing_and_unknown_events_are_acknowledged(
         "paid",
     );
     for _ in 0..2 {
-        let t = chrono::Utc::now().timestamp();
-        let reply = deliver(
-            &api,
-            routes::WEBHOOK_SANDBOX,
-            Some(sign(SANDBOX_SECRET, t, &body)),
-            &body,
-        )
-        .await;
+        let reply = api
+            .webhook(routes::WEBHOOK_SANDBOX, SANDBOX_SECRET, &body)
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     }
     // Another event saying the same (the provider's async success after its
@@ -201,21 +133,16 @@ async fn a_replayed_webhook_changes_nothing_and_unknown_events_are_acknowledged(
         &paid_session,
         "paid",
     );
-    let t = chrono::Utc::now().timestamp();
-    let reply = deliver(
-        &api,
-        routes::WEBHOOK_SANDBOX,
-        Some(sign(SANDBOX_SECRET, t, &late)),
-        &late,
-    )
-    .await;
+    let reply = api
+        .webhook(routes::WEBHOOK_SANDBOX, SANDBOX_SECRET, &late)
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
         received_count(&api).await,
         before + 1,
         "one received payment"
     );
-    let succeeded = status_of(&api, &token, paid.id).await;
+    let succeeded = api.payment(&token, paid.id).await;
     assert_eq!(succeeded.status, PaymentStatus::Succeeded);
     assert_eq!(
         succeeded.checkout_url, None,
@@ -230,16 +157,11 @@ async fn a_replayed_webhook_changes_nothing_and_unknown_events_are_acknowledged(
         &declined_session,
         "unpaid",
     );
-    let t = chrono::Utc::now().timestamp();
-    let reply = deliver(
-        &api,
-        routes::WEBHOOK_SANDBOX,
-        Some(sign(SANDBOX_SECRET, t, &failed)),
-        &failed,
-    )
-    .await;
+    let reply = api
+        .webhook(routes::WEBHOOK_SANDBOX, SANDBOX_SECRET, &failed)
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
-    let declined = status_of(&api, &token, declined.id).await;
+    let declined = api.payment(&token, declined.id).await;
     assert_eq!(declined.status, PaymentStatus::Failed);
     assert!(declined.failure_reason.unwrap().contains("declined"));
     // A success after the failure does not resurrect it.
@@ -249,16 +171,10 @@ async fn a_replayed_webhook_changes_nothing_and_unknown_events_are_acknowledged(
         &declined_session,
         "paid",
     );
-    let t = chrono::Utc::now().timestamp();
-    deliver(
-        &api,
-        routes::WEBHOOK_SANDBOX,
-        Some(sign(SANDBOX_SECRET, t, &resurrect)),
-        &resurrect,
-    )
-    .await;
+    api.webhook(routes::WEBHOOK_SANDBOX, SANDBOX_SECRET, &resurrect)
+        .await;
     assert_eq!(
-        status_of(&api, &token, declined.id).await.status,
+        api.payment(&token, declined.id).await.status,
         PaymentStatus::Failed
     );
     assert_eq!(received_count(&api).await, before + 1);
@@ -268,26 +184,16 @@ async fn a_replayed_webhook_changes_nothing_and_unknown_events_are_acknowledged(
         ("evt_stranger", "checkout.session.completed", "cs_not_ours"),
     ] {
         let body = event(id, kind, session, "paid");
-        let t = chrono::Utc::now().timestamp();
-        let reply = deliver(
-            &api,
-            routes::WEBHOOK_SANDBOX,
-            Some(sign(SANDBOX_SECRET, t, &body)),
-            &body,
-        )
-        .await;
+        let reply = api
+            .webhook(routes::WEBHOOK_SANDBOX, SANDBOX_SECRET, &body)
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{kind}: {}", reply.text);
     }
     assert_eq!(received_count(&api).await, before + 1);
     // The other provider's route is not this server's.
-    let t = chrono::Utc::now().timestamp();
-    let reply = deliver(
-        &api,
-        routes::WEBHOOK_STRIPE,
-        Some(sign(SANDBOX_SECRET, t, &body)),
-        &body,
-    )
-    .await;
+    let reply = api
+        .webhook(routes::WEBHOOK_STRIPE, SANDBOX_SECRET, &body)
+        .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 
@@ -335,7 +241,7 @@ async fn fake_stripe() -> (
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_stripe_a_checkout_session_is_opened_and_its_webhook_settles_the_payment() {
     let (stripe, seen) = fake_stripe().await;
-    let (api, _dir) = start(|c| {
+    let api = Live::start_with(|c| {
         c.payment_provider = PaymentProvider::Stripe(StripeKeys {
             secret_key: "sk_test_fake".into(),
             webhook_secret: STRIPE_SECRET.into(),
@@ -379,25 +285,16 @@ async fn with_stripe_a_checkout_session_is_opened_and_its_webhook_settles_the_pa
         &session,
         "paid",
     );
-    let t = chrono::Utc::now().timestamp();
-    let forged = deliver(
-        &api,
-        routes::WEBHOOK_STRIPE,
-        Some(sign(SANDBOX_SECRET, t, &body)),
-        &body,
-    )
-    .await;
+    let forged = api
+        .webhook(routes::WEBHOOK_STRIPE, SANDBOX_SECRET, &body)
+        .await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST);
-    let reply = deliver(
-        &api,
-        routes::WEBHOOK_STRIPE,
-        Some(sign(STRIPE_SECRET, t, &body)),
-        &body,
-    )
-    .await;
+    let reply = api
+        .webhook(routes::WEBHOOK_STRIPE, STRIPE_SECRET, &body)
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(
-        status_of(&api, &token, payment.id).await.status,
+        api.payment(&token, payment.id).await.status,
         PaymentStatus::Succeeded
     );
     let expired = event(
@@ -406,16 +303,12 @@ async fn with_stripe_a_checkout_session_is_opened_and_its_webhook_settles_the_pa
         &session,
         "unpaid",
     );
-    let reply = deliver(
-        &api,
-        routes::WEBHOOK_STRIPE,
-        Some(sign(STRIPE_SECRET, t, &expired)),
-        &expired,
-    )
-    .await;
+    let reply = api
+        .webhook(routes::WEBHOOK_STRIPE, STRIPE_SECRET, &expired)
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
-        status_of(&api, &token, payment.id).await.status,
+        api.payment(&token, payment.id).await.status,
         PaymentStatus::Succeeded
     );
 }
@@ -465,7 +358,7 @@ async fn a_provider_that_fails_gives_the_key_back_for_a_retry() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let stripe = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let (api, _dir) = start(|c| {
+    let api = Live::start_with(|c| {
         c.payment_provider = PaymentProvider::Stripe(StripeKeys {
             secret_key: "sk_test_fake".into(),
             webhook_secret: STRIPE_SECRET.into(),
@@ -475,8 +368,7 @@ async fn a_provider_that_fails_gives_the_key_back_for_a_retry() {
     .await;
     let token = api.token(demo::DEBTORS[0]).await;
     let due = api.dossier_to_pay(&token).await;
-    let body =
-        json!({"dossier_reference": due.dossier_reference, "amount": "10.00", "method": "card"});
+    let body = order(&due.dossier_reference, "10.00", "card");
     let failed = api.pay(&token, "card-1", &body).await;
     assert_eq!(
         failed.status,
@@ -484,19 +376,14 @@ async fn a_provider_that_fails_gives_the_key_back_for_a_retry() {
         "{}",
         failed.text
     );
-    let count = |db: sqlx::SqlitePool| async move {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM payments")
-            .fetch_one(&db)
-            .await
-            .unwrap()
-    };
-    assert_eq!(count(api.db().await).await, 0);
+    let count = "SELECT COUNT(*) FROM payments";
+    assert_eq!(api.count(count).await, 0);
     let retried = api.pay(&token, "card-1", &body).await;
     assert_eq!(retried.status, StatusCode::CREATED, "{}", retried.text);
     assert_eq!(
         retried.payment().checkout_url.as_deref(),
         Some("https://checkout.stripe.com/c/pay/cs_test_retry")
     );
-    assert_eq!(count(api.db().await).await, 1);
+    assert_eq!(api.count(count).await, 1);
     assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
 }

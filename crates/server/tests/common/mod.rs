@@ -1,9 +1,11 @@
 //! Calling the router directly (no socket) against a real SQLite file; the
-//! real server over HTTP in `live`; the tools that read documents in `pdf`.
+//! real server over HTTP in `live`, paying through it in `paying`; the tools
+//! that read documents in `pdf`.
 
 #![allow(dead_code)]
 
 pub mod live;
+pub mod paying;
 pub mod pdf;
 
 use std::net::SocketAddr;

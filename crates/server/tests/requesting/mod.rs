@@ -1,97 +1,46 @@
-//! Shared by the request and complaint tests: the real server on loopback
-//! with a clock the test moves, spoken to over real HTTP as a client would.
+//! Shared by the request and complaint tests: the live server
+//! (`common::live`) on a clock the test moves, and what requests need.
 
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
 use std::sync::Arc;
 
-use claimdesk_api::payments::IDEMPOTENCY_KEY_HEADER;
 use claimdesk_api::requests::{FieldKind, RequestType};
 use claimdesk_api::routes::{self, path};
-use claimdesk_api::sync::{Change, Entity, SyncPage};
-use claimdesk_server::testing::TestServer;
-use claimdesk_server::{Clock, Config, TestClock, demo};
+use claimdesk_api::sync::{Change, Entity};
+use claimdesk_server::{Clock, TestClock, demo};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
-use tempfile::TempDir;
 
 use crate::common::Reply;
+use crate::common::live::Live;
 
+/// The live server with the clock it runs on.
 pub struct Api {
-    pub server: TestServer,
+    live: Live,
     pub clock: Arc<TestClock>,
-    http: reqwest::Client,
-    _dir: TempDir,
+}
+
+impl Deref for Api {
+    type Target = Live;
+
+    fn deref(&self) -> &Live {
+        &self.live
+    }
 }
 
 impl Api {
     /// The demo on a fresh database, its clock starting now.
     pub async fn start() -> Api {
-        let dir = tempfile::tempdir().unwrap();
         let clock = TestClock::starting_now();
-        let config = Config::new(dir.path()).with_clock(clock.clone());
-        Api {
-            server: TestServer::start_with(config).await,
-            clock,
-            http: reqwest::Client::new(),
-            _dir: dir,
-        }
+        let live = Live::start_with(|c| c.clock = clock.clone()).await;
+        Api { live, clock }
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
-    }
-
-    /// A fresh session (sessions expire when the clock jumps months).
-    pub async fn token(&self, email: &str) -> String {
-        self.server.token_for(email).await
-    }
-
-    async fn reply(response: reqwest::Response) -> Reply {
-        let status = axum::http::StatusCode::from_u16(response.status().as_u16()).unwrap();
-        let headers = response.headers().clone();
-        Reply::new(status, headers, response.bytes().await.unwrap().to_vec())
-    }
-
-    pub async fn get(&self, route: &str, token: &str) -> Reply {
-        let response = self
-            .http
-            .get(self.server.url(route))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        Api::reply(response).await
-    }
-
-    /// A POST with `Idempotency-Key: key` when one is given.
-    pub async fn post(&self, route: &str, token: &str, key: Option<&str>, body: &Value) -> Reply {
-        let mut request = self
-            .http
-            .post(self.server.url(route))
-            .bearer_auth(token)
-            .json(body);
-        if let Some(key) = key {
-            request = request.header(IDEMPOTENCY_KEY_HEADER, key);
-        }
-        Api::reply(request.send().await.unwrap()).await
-    }
-
-    /// Read-only access to the server's database, to count rows.
-    pub async fn db(&self) -> SqlitePool {
-        let file = self.server.data_dir.join("claimdesk.sqlite");
-        SqlitePool::connect(&format!("sqlite://{}?mode=ro", file.display()))
-            .await
-            .unwrap()
-    }
-
-    pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(&self.db().await)
-            .await
-            .unwrap()
     }
 
     /// The first dossier a debtor or guarantor sees.
@@ -184,30 +133,17 @@ impl Api {
     ) -> (BTreeMap<(String, i64), Entity>, Vec<(String, i64)>, String) {
         let mut upserts = BTreeMap::new();
         let mut deletes = Vec::new();
-        let mut cursor = cursor.unwrap_or("").to_owned();
-        loop {
-            let page = self
-                .get(
-                    &format!("{}?limit=500&cursor={cursor}", routes::SYNC),
-                    token,
-                )
-                .await;
-            assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-            let page: SyncPage = serde_json::from_slice(&page.bytes).unwrap();
-            for change in page.changes {
-                match change {
-                    Change::Upsert { entity } => {
-                        let key = (entity.kind().as_str().to_owned(), entity.id());
-                        upserts.insert(key, entity);
-                    }
-                    Change::Delete { kind, id } => deletes.push((kind.as_str().to_owned(), id)),
+        let (changes, cursor) = self.changes(token, cursor.unwrap_or(""), 500).await;
+        for change in changes {
+            match change {
+                Change::Upsert { entity } => {
+                    let key = (entity.kind().as_str().to_owned(), entity.id());
+                    upserts.insert(key, entity);
                 }
-            }
-            cursor = page.next_cursor;
-            if !page.more {
-                return (upserts, deletes, cursor);
+                Change::Delete { kind, id } => deletes.push((kind.as_str().to_owned(), id)),
             }
         }
+        (upserts, deletes, cursor)
     }
 
     /// Makes a request; its reply.
