@@ -116,12 +116,11 @@ fn local_instructions(detail: &DossierDetail, order: &NewPayment) -> Option<Paym
                 .ok()
                 .map(PaymentInstructions::Transfer)
         }
-        PaymentMethod::Cheque => Some(PaymentInstructions::Cheque(ChequeInstructions {
-            payee: dossier.servicer.name.clone(),
-            address: dossier.servicer.address.join("\n"),
-            amount: order.amount,
-            reference: dossier.reference.clone(),
-        })),
+        PaymentMethod::Cheque => Some(PaymentInstructions::Cheque(ChequeInstructions::new(
+            &dossier.servicer,
+            order.amount,
+            &dossier.reference,
+        ))),
         _ => None,
     }
 }

@@ -571,9 +571,15 @@ async fn payable_dossier(shell: &Shell) -> String {
     panic!("the demo debtor owes nothing");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_transfer_prepared_offline_shows_the_instructions_the_server_then_gives() {
-    use claimdesk_api::payments::{NewPayment, PaymentInstructions, PaymentMethod};
+/// Orders 12.34 € by `method` with the server stopped, then sends the order
+/// once it is back: the instructions shown offline and those the server gave.
+async fn ordered_offline(
+    method: claimdesk_api::payments::PaymentMethod,
+) -> (
+    claimdesk_api::payments::PaymentInstructions,
+    claimdesk_api::payments::PaymentInstructions,
+) {
+    use claimdesk_api::payments::NewPayment;
 
     let mut server = TestServer::start_demo().await;
     let shell = synced_debtor(&server).await;
@@ -581,7 +587,7 @@ async fn a_transfer_prepared_offline_shows_the_instructions_the_server_then_give
     let order = NewPayment {
         dossier_reference: reference.clone(),
         amount: "12.34".parse().unwrap(),
-        method: PaymentMethod::Transfer,
+        method,
         installments: vec![],
     };
 
@@ -589,11 +595,7 @@ async fn a_transfer_prepared_offline_shows_the_instructions_the_server_then_give
     let queued = shell.desktop.order_payment(order.clone()).await.unwrap();
     assert_eq!(queued.payment, None);
     let item = queued.outbox_item.expect("the order waits in the outbox");
-    let Some(PaymentInstructions::Transfer(offline)) = queued.instructions else {
-        panic!("no transfer instructions offline: {queued:?}");
-    };
-    assert_eq!(offline.amount, order.amount);
-    assert!(offline.epc_payload.contains("EUR12.34"));
+    let offline = queued.instructions.expect("no instructions offline");
     let waiting = shell.desktop.outbox().await.unwrap();
     let row = waiting.iter().find(|i| i.id == item).unwrap();
     assert_eq!(row.kind, claimdesk_client::OutboxKind::PaymentOrder);
@@ -606,15 +608,39 @@ async fn a_transfer_prepared_offline_shows_the_instructions_the_server_then_give
     shell.desktop.sync().await.unwrap();
     let payments = shell.desktop.payments(&reference).await.unwrap();
     assert_eq!(payments.len(), 1, "{payments:?}");
-    let Some(PaymentInstructions::Transfer(online)) = &payments[0].instructions else {
-        panic!("the server gave no transfer instructions: {payments:?}");
-    };
-    // What was shown offline is what the agency reconciles by.
-    assert_eq!(online.reference, offline.reference);
-    assert_eq!(online.iban, offline.iban);
-    assert_eq!(online.epc_payload, offline.epc_payload);
     let due = shell.desktop.due(&reference).await.unwrap();
     assert_eq!(due.pending, order.amount);
+    let online = payments[0]
+        .instructions
+        .clone()
+        .expect("the server gave no instructions");
+    (offline, online)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_prepared_offline_shows_the_instructions_the_server_then_gives() {
+    use claimdesk_api::payments::{PaymentInstructions, PaymentMethod};
+
+    let (offline, online) = ordered_offline(PaymentMethod::Transfer).await;
+    let PaymentInstructions::Transfer(transfer) = &offline else {
+        panic!("no transfer instructions offline: {offline:?}");
+    };
+    assert!(transfer.epc_payload.contains("EUR12.34"));
+    // What was shown offline is what the agency reconciles by.
+    assert_eq!(online, offline);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cheque_prepared_offline_goes_where_the_server_then_says() {
+    use claimdesk_api::payments::{PaymentInstructions, PaymentMethod};
+
+    let (offline, online) = ordered_offline(PaymentMethod::Cheque).await;
+    let PaymentInstructions::Cheque(cheque) = &offline else {
+        panic!("no cheque instructions offline: {offline:?}");
+    };
+    // The demo servicers take cheques at a TSA box, not at their letterhead.
+    assert!(cheque.address.contains("TSA"), "{cheque:?}");
+    assert_eq!(online, offline);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,6 +15,9 @@ pub struct Servicer {
     pub legal: String,
     pub phone: String,
     pub email: String,
+    /// Where cheques go, one line per entry, when not to the postal address.
+    #[serde(default)]
+    pub cheque_address: Vec<String>,
 }
 
 /// Where to pay a dossier, and the reference to quote.

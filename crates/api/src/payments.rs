@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use claimdesk_domain::epc_qr::{EpcError, EpcTransfer, Remittance};
 use claimdesk_domain::ident::{Bic, Iban, IdentError, RfReference};
 
-use crate::documents::Rib;
+use crate::documents::{Rib, Servicer};
 use crate::records::Installment;
 
 /// Header carrying the key a client chose for a request that creates.
@@ -204,6 +204,24 @@ pub struct ChequeInstructions {
     pub amount: Money,
     /// To write on the back of the cheque.
     pub reference: String,
+}
+
+impl ChequeInstructions {
+    /// A cheque of `amount` to `servicer`, sent to its cheque address (its
+    /// postal address when it has none), quoting the dossier's reference.
+    pub fn new(servicer: &Servicer, amount: Money, dossier_reference: &str) -> ChequeInstructions {
+        let lines = if servicer.cheque_address.iter().all(|l| l.trim().is_empty()) {
+            &servicer.address
+        } else {
+            &servicer.cheque_address
+        };
+        ChequeInstructions {
+            payee: servicer.name.clone(),
+            address: lines.join("\n"),
+            amount,
+            reference: dossier_reference.to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -437,6 +437,7 @@ struct DossierRow<'a> {
     servicer_legal: String,
     servicer_phone: String,
     servicer_email: String,
+    servicer_cheque_address: String,
     account_holder: String,
     iban: String,
     bic: String,
@@ -454,7 +455,7 @@ const DOSSIER: Shape = Shape {
                                             ORDER BY g.id) \
                     FROM guarantees g WHERE g.dossier_id = d.id)), \
               p.judgment_date, se.address, se.legal, se.phone, se.email, \
-              se.account_holder, se.iban, se.bic, se.bank_name, json(d.ledger), \
+              se.cheque_address, se.account_holder, se.iban, se.bic, se.bank_name, json(d.ledger), \
               json((SELECT json_group_array(json_object('date', rp.received_on, \
                                                         'label', rp.label, 'amount', rp.amount) \
                                             ORDER BY rp.received_on, rp.id) \
@@ -516,6 +517,11 @@ fn dossier(row: DossierRow<'_>) -> AppResult<Dossier> {
             legal: row.servicer_legal,
             phone: row.servicer_phone,
             email: row.servicer_email,
+            cheque_address: row
+                .servicer_cheque_address
+                .lines()
+                .map(str::to_owned)
+                .collect(),
         },
         rib: Rib {
             rf_reference: RfReference::for_dossier(&row.reference)

@@ -7,7 +7,7 @@ pub(crate) mod providers;
 pub(crate) mod webhooks;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use claimdesk_api::documents::Rib;
+use claimdesk_api::documents::{Rib, Servicer};
 use claimdesk_api::payments::{
     ChequeInstructions, DebitInstructions, Payment, PaymentInstructions, PaymentMethod,
     PaymentStatus, TransferInstructions,
@@ -69,16 +69,11 @@ impl PaymentRow {
             serde_json::from_str(&self.installments).map_err(|e| corrupt("installments", &e))?;
         let instructions = match method {
             PaymentMethod::Transfer => Some(PaymentInstructions::Transfer(self.transfer(amount)?)),
-            PaymentMethod::Cheque => Some(PaymentInstructions::Cheque(ChequeInstructions {
-                payee: self.servicer_name.clone(),
-                address: if self.cheque_address.trim().is_empty() {
-                    self.servicer_address.clone()
-                } else {
-                    self.cheque_address.clone()
-                },
+            PaymentMethod::Cheque => Some(PaymentInstructions::Cheque(ChequeInstructions::new(
+                &self.servicer(),
                 amount,
-                reference: self.dossier_reference.clone(),
-            })),
+                &self.dossier_reference,
+            ))),
             PaymentMethod::DirectDebit => match (&self.mandate_reference, self.collection_date) {
                 (Some(mandate), Some(collection_date)) => {
                     Some(PaymentInstructions::DirectDebit(DebitInstructions {
@@ -125,6 +120,17 @@ impl PaymentRow {
         };
         TransferInstructions::new(&rib, amount, &reference)
             .map_err(|e| AppError::corrupt(format!("payment {}: {e}", self.id)))
+    }
+
+    /// Only what a cheque's instructions read of the servicing entity.
+    fn servicer(&self) -> Servicer {
+        let lines = |text: &str| text.lines().map(str::to_owned).collect();
+        Servicer {
+            name: self.servicer_name.clone(),
+            address: lines(&self.servicer_address),
+            cheque_address: lines(&self.cheque_address),
+            ..Servicer::default()
+        }
     }
 }
 

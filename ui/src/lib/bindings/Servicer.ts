@@ -11,4 +11,8 @@ address: Array<string>,
 /**
  * Legal form, capital and registration: "SAS au capital de … — RCS Lyon …".
  */
-legal: string, phone: string, email: string, };
+legal: string, phone: string, email: string, 
+/**
+ * Where cheques go, one line per entry, when not to the postal address.
+ */
+cheque_address: Array<string>, };

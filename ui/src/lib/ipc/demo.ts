@@ -211,6 +211,7 @@ export function demoData(procedureCount: number, claimCount: number): FakeData {
         legal: 'SAS au capital de 500 000 € — RCS Lyon 552 100 554',
         phone: '04 72 10 45 00',
         email: 'recouvrement@example.fr',
+        cheque_address: ['Service encaissements', 'TSA 40112', '69441 Lyon Cedex 03'],
       },
       rib: {
         dossier_reference: claim.dossier_reference,

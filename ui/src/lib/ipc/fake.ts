@@ -838,7 +838,11 @@ export class FakeIpc implements Ipc {
         return {
           kind: 'cheque',
           payee: dossier.servicer.name,
-          address: dossier.servicer.address.join('\n'),
+          // As the shell does: the cheque address, else the letterhead's.
+          address: (dossier.servicer.cheque_address.length > 0
+            ? dossier.servicer.cheque_address
+            : dossier.servicer.address
+          ).join('\n'),
           amount: order.amount,
           reference: dossier.reference,
         };
