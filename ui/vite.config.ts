@@ -30,5 +30,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     environment: 'happy-dom',
     env: { TZ: 'Europe/Paris' },
+    // Component tests render whole tables: on a busy 2-core machine the 5 s default is too short.
+    testTimeout: 30_000,
   },
 });
