@@ -9,9 +9,6 @@ APT_PACKAGES := build-essential pkg-config libdbus-1-dev dbus gnome-keyring keyu
 	libsecret-tools sqlite3 curl ca-certificates procps time qpdf poppler-utils zbar-tools python3 python3-pip \
 	libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev webkit2gtk-driver xvfb xauth
 
-# The desktop app the WebDriver tests drive (built with the UI embedded).
-DESKTOP_BIN ?= $(CURDIR)/target/debug/claimdesk-desktop
-
 .PHONY: deps build test lint run run-server bench bench-desktop clean ui ui-test desktop bindings tauri-driver test-desktop run-desktop tauri-cli package
 
 deps:
@@ -32,12 +29,19 @@ deps:
 build: deps
 	$(CARGO) build --release -p claimdesk-server -p claimdesk-cli
 
-lint: deps
-	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+# Every test build uses one feature set, so each crate compiles once: the app
+# embeds the UI (custom-protocol), as the WebDriver test that drives it needs.
+TEST_FEATURES := --features claimdesk-desktop/custom-protocol
+# Tests run in a private keyring, with a display for the real window.
+IN_TEST_SESSION := CLAIMDESK_FORCE_KEYRING=1 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring
 
-test: deps lint test-desktop
-	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring $(CARGO) test --workspace
+# Clippy sees the WebDriver test too, which needs the embedded UI.
+lint: deps ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets $(TEST_FEATURES) -- -D warnings
+
+test: deps lint ui-test tauri-driver
+	$(IN_TEST_SESSION) $(CARGO) test --workspace $(TEST_FEATURES)
 
 # The web UI, built into ui/dist for the app to embed.
 ui: deps
@@ -48,6 +52,7 @@ ui-test: ui
 	cd ui && npm test && npm run check
 
 # The desktop app with the UI embedded (Tauri's custom-protocol feature).
+DESKTOP_BIN ?= $(CURDIR)/target/debug/claimdesk-desktop
 desktop: ui
 	$(CARGO) build -p claimdesk-desktop --features custom-protocol
 
@@ -58,12 +63,11 @@ bindings:
 tauri-driver: deps
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked --version ^2
 
-# The shell's tests, the TypeScript bindings check, then the real app in Xvfb
-# driven through WebDriver against a central API on loopback (screenshots/).
-test-desktop: deps tauri-driver ui-test desktop
-	CLAIMDESK_FORCE_KEYRING=1 scripts/with-keyring $(CARGO) test -p claimdesk-desktop --lib --test bindings --test shell
-	CLAIMDESK_DESKTOP_BIN=$(DESKTOP_BIN) CLAIMDESK_FORCE_KEYRING=1 xvfb-run -a -s "-screen 0 1280x800x24" \
-	  scripts/with-keyring $(CARGO) test -p claimdesk-desktop --features custom-protocol --test webdriver
+# The UI's tests, the shell's tests, the TypeScript bindings check, then the
+# real app (the one cargo builds for these tests) in Xvfb driven through
+# WebDriver against a central API on loopback (screenshots/).
+test-desktop: deps tauri-driver ui-test
+	$(IN_TEST_SESSION) $(CARGO) test -p claimdesk-desktop $(TEST_FEATURES)
 
 # The desktop app against a central API on loopback with the demo data
 # (sign in as etude@demo.claimdesk.fr / claimdesk-demo); the server stops with the app.
