@@ -3,8 +3,6 @@
 //! problems in French and English; and the notifications a sync brings, each
 //! raised once.
 
-use std::collections::HashSet;
-
 use chrono::{Datelike, NaiveDate, Utc};
 use claimdesk_api::requests::{
     FieldKind, FieldProblem, FieldProblemKind, Message, Request, RequestThread, RequestType,
@@ -500,17 +498,6 @@ impl NotificationKind {
             NotificationKind::ProcedureDeadline => "procedure_deadline",
         }
     }
-
-    /// Events that happened (as opposed to dates coming up): those already
-    /// in the store when notifications are first taken are not news.
-    fn is_event(self) -> bool {
-        matches!(
-            self,
-            NotificationKind::NewAnswer
-                | NotificationKind::NewDocument
-                | NotificationKind::ClaimDecision
-        )
-    }
 }
 
 /// Something to tell the user once, with what it points to.
@@ -554,42 +541,93 @@ pub const INSTALLMENT_NOTICE_DAYS: i64 = 7;
 /// A procedure's deadline this many days ahead or fewer is announced.
 pub const DEADLINE_NOTICE_DAYS: i64 = 15;
 
+/// An event the store holds (as opposed to a date coming up): the rows that
+/// raise it and the SQL naming each one's notification key, so that what was
+/// already raised is left out by SQL instead of being read again each time.
+struct Events {
+    /// Tables, joined.
+    from: &'static str,
+    /// The rows of `from` that raise it.
+    condition: &'static str,
+    /// The key, as [`Notification::key`] writes it.
+    key: &'static str,
+}
+
+const ANSWERS: Events = Events {
+    from: "messages m JOIN requests r ON r.id = m.request_id",
+    condition: "m.author = 'agency' AND m.read_at IS NULL",
+    key: "'answer:' || m.id",
+};
+
+const DOCUMENTS: Events = Events {
+    from: "filed_documents",
+    condition: "json_extract(filed_documents.record, '$.origin') = 'agency'",
+    key: "'document:' || filed_documents.id",
+};
+
+const DECISIONS: Events = Events {
+    from: "claims",
+    condition: "claims.admission IN ('admitted', 'partly_admitted', 'rejected')",
+    key: "'decision:' || claims.id || ':' || claims.admission",
+};
+
+impl Events {
+    /// The condition of the rows that raise it and were not raised yet.
+    fn unraised(&self) -> String {
+        format!(
+            "{} AND NOT EXISTS (SELECT 1 FROM notified WHERE notified.key = {})",
+            self.condition, self.key
+        )
+    }
+
+    /// Records every such event in the store as raised, without reading them.
+    async fn record_raised(&self, conn: &mut sqlx::SqliteConnection, now: &str) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT OR IGNORE INTO notified (key, notified_at) SELECT {}, ? FROM {} WHERE {}",
+            self.key, self.from, self.condition
+        ))
+        .bind(now)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+}
+
 /// The notifications not raised yet, recorded as raised. The first time,
 /// the events already in the store are recorded without being raised.
 pub(crate) async fn take(store: &Store, today: NaiveDate) -> Result<Vec<Notification>> {
-    let candidates = candidates(store, today).await?;
-    let done: HashSet<String> = sqlx::query_scalar("SELECT key FROM notified")
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .collect();
+    let now = Utc::now().to_rfc3339();
     let baseline: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
         .bind(META_NOTIFIED_BASELINE)
         .fetch_optional(store.pool())
         .await?;
-    let first = baseline.is_none();
-    let now = Utc::now().to_rfc3339();
-    let mut raised = Vec::new();
-    let mut tx = store.pool().begin().await?;
-    for n in candidates {
-        if done.contains(&n.key) {
-            continue;
+    if baseline.is_none() {
+        let mut tx = store.pool().begin().await?;
+        for events in [&ANSWERS, &DOCUMENTS, &DECISIONS] {
+            events.record_raised(&mut tx, &now).await?;
         }
-        sqlx::query("INSERT OR IGNORE INTO notified (key, notified_at) VALUES (?, ?)")
-            .bind(&n.key)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-        if !(first && n.kind.is_event()) {
-            raised.push(n);
-        }
-    }
-    if first {
         sqlx::query("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
             .bind(META_NOTIFIED_BASELINE)
             .bind(&now)
             .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
+    }
+    let candidates = candidates(store, today).await?;
+    let mut raised = Vec::new();
+    let mut tx = store.pool().begin().await?;
+    for n in candidates {
+        let recorded =
+            sqlx::query("INSERT OR IGNORE INTO notified (key, notified_at) VALUES (?, ?)")
+                .bind(&n.key)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        // Dates coming up are read whether raised or not: the key decides.
+        if recorded == 1 {
+            raised.push(n);
+        }
     }
     tx.commit().await?;
     Ok(raised)
@@ -615,10 +653,11 @@ fn excerpt(text: &str) -> String {
 }
 
 async fn answers(store: &Store) -> Result<Vec<Notification>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT m.record, r.record FROM messages m JOIN requests r ON r.id = m.request_id \
-         WHERE m.author = 'agency' AND m.read_at IS NULL ORDER BY m.created_at, m.id",
-    )
+    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT m.record, r.record FROM {} WHERE {} ORDER BY m.created_at, m.id",
+        ANSWERS.from,
+        ANSWERS.unraised()
+    ))
     .fetch_all(store.pool())
     .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -649,10 +688,11 @@ async fn answers(store: &Store) -> Result<Vec<Notification>> {
 }
 
 async fn documents(store: &Store) -> Result<Vec<Notification>> {
-    let records: Vec<String> = sqlx::query_scalar(
-        "SELECT record FROM filed_documents WHERE json_extract(record, '$.origin') = 'agency' \
-         ORDER BY created_at, id",
-    )
+    let records: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT record FROM {} WHERE {} ORDER BY created_at, id",
+        DOCUMENTS.from,
+        DOCUMENTS.unraised()
+    ))
     .fetch_all(store.pool())
     .await?;
     let mut out = Vec::with_capacity(records.len());
@@ -695,13 +735,13 @@ async fn documents(store: &Store) -> Result<Vec<Notification>> {
 async fn installments(store: &Store, today: NaiveDate) -> Result<Vec<Notification>> {
     let until = today + chrono::Days::new(INSTALLMENT_NOTICE_DAYS as u64);
     let mut out = Vec::new();
-    for i in store.installments().await? {
-        if i.status == claimdesk_api::records::InstallmentStatus::Paid
-            || i.due_date < today
-            || i.due_date > until
-        {
-            continue;
-        }
+    let coming = store
+        .installments_matching(
+            "status != 'paid' AND due_date >= ? AND due_date <= ?",
+            &[today.to_string(), until.to_string()],
+        )
+        .await?;
+    for i in coming {
         let left = (i.amount - i.paid).to_french();
         let days = (i.due_date - today).num_days();
         let date = french_date(i.due_date);
@@ -735,7 +775,7 @@ async fn installments(store: &Store, today: NaiveDate) -> Result<Vec<Notificatio
 
 async fn decisions(store: &Store) -> Result<Vec<Notification>> {
     let mut out = Vec::new();
-    for c in store.claims().await? {
+    for c in store.claims_matching(&DECISIONS.unraised()).await? {
         let (title, amount) = match c.admission {
             AdmissionStatus::Admitted => (both("Créance admise", "Claim admitted"), true),
             AdmissionStatus::PartlyAdmitted => (
@@ -794,7 +834,26 @@ async fn decisions(store: &Store) -> Result<Vec<Notification>> {
 async fn deadlines(store: &Store, today: NaiveDate) -> Result<Vec<Notification>> {
     let until = today + chrono::Days::new(DEADLINE_NOTICE_DAYS as u64);
     let mut out = Vec::new();
-    for p in store.procedures().await? {
+    // Only the procedures with a deadline in the window are read; which of
+    // their deadlines it is, is told below.
+    let dates = [
+        "declaration_deadline",
+        "json_extract(deadlines, '$.declaration')",
+        "json_extract(deadlines, '$.declaration_outside_metropole')",
+        "json_extract(deadlines, '$.relief_from_foreclosure')",
+        "json_extract(deadlines, '$.claims_list_objection')",
+        "json_extract(deadlines, '$.latest_plan_end')",
+    ];
+    let condition = dates
+        .iter()
+        .map(|d| format!("{d} BETWEEN ? AND ?"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let binds: Vec<String> = dates
+        .iter()
+        .flat_map(|_| [today.to_string(), until.to_string()])
+        .collect();
+    for p in store.procedures_matching(&condition, &binds).await? {
         let d = p.deadlines;
         let named = [
             (

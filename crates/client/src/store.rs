@@ -468,21 +468,47 @@ impl Store {
         }
         let last = PageOutcome::of(changes);
         let mut tx = self.pool.begin().await?;
+        if let Err(e) = self
+            .write_page(&mut tx, &last, next_cursor, completed_at)
+            .await
+        {
+            // Rolled back here and waited for: left to the drop, the page's
+            // write lock could outlive the error and make the next writer busy.
+            if let Err(rollback) = tx.rollback().await {
+                tracing::warn!(error = %rollback, "cannot roll a failed page back");
+            }
+            return Err(e);
+        }
+        tx.commit().await?;
+        if applied.deleted.documents > 0 {
+            self.purge_unreferenced_content().await?;
+        }
+        Ok(applied)
+    }
+
+    /// Everything of one page, cursor included, inside the caller's transaction.
+    async fn write_page(
+        &self,
+        tx: &mut SqliteConnection,
+        last: &PageOutcome<'_>,
+        next_cursor: &str,
+        completed_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
         // Index entries of records already on disk go before the records change.
         for index in SEARCH_INDEXES {
             let touched = last.touched(index.kind);
             if !touched.is_empty() {
-                index.unindex(&mut tx, &touched).await?;
+                index.unindex(tx, &touched).await?;
             }
         }
         for kind in EntityKind::ALL {
             let ids = last.deleted(kind);
             if !ids.is_empty() {
-                delete(&mut tx, kind, &ids).await?;
+                delete(tx, kind, &ids).await?;
             }
         }
         self.insert_batched(
-            &mut tx,
+            &mut *tx,
             &last.procedures,
             &self.sql.procedures_many,
             PROCEDURE_COLUMNS,
@@ -490,7 +516,7 @@ impl Store {
         )
         .await?;
         self.insert_batched(
-            &mut tx,
+            &mut *tx,
             &last.claims,
             &self.sql.claims_many,
             CLAIM_COLUMNS,
@@ -498,7 +524,7 @@ impl Store {
         )
         .await?;
         self.insert_batched(
-            &mut tx,
+            &mut *tx,
             &last.installments,
             &self.sql.installments_many,
             INSTALLMENT_COLUMNS,
@@ -506,35 +532,31 @@ impl Store {
         )
         .await?;
         for dossier in &last.dossiers {
-            self.upsert_dossier(&mut tx, dossier).await?;
+            self.upsert_dossier(tx, dossier).await?;
         }
         for document in &last.documents {
-            upsert_filed_document(&mut tx, document).await?;
+            upsert_filed_document(tx, document).await?;
         }
         for payment in &last.payments {
-            upsert_payment(&mut tx, payment).await?;
+            upsert_payment(tx, payment).await?;
         }
         for request in &last.requests {
-            upsert_request(&mut tx, request).await?;
+            upsert_request(tx, request).await?;
         }
         for message in &last.messages {
-            upsert_message(&mut tx, message).await?;
+            upsert_message(tx, message).await?;
         }
         for index in SEARCH_INDEXES {
             let written = last.upserted(index.kind);
             if !written.is_empty() {
-                index.index(&mut tx, &written).await?;
+                index.index(tx, &written).await?;
             }
         }
-        set_meta(&mut tx, META_CURSOR, next_cursor).await?;
+        set_meta(tx, META_CURSOR, next_cursor).await?;
         if let Some(at) = completed_at {
-            set_meta(&mut tx, META_LAST_SYNC, &at.to_rfc3339()).await?;
+            set_meta(tx, META_LAST_SYNC, &at.to_rfc3339()).await?;
         }
-        tx.commit().await?;
-        if applied.deleted.documents > 0 {
-            self.purge_unreferenced_content().await?;
-        }
-        Ok(applied)
+        Ok(())
     }
 
     /// Writes rows with as few statements as possible: full batches share one
@@ -892,13 +914,56 @@ impl Store {
     }
 
     pub async fn procedures(&self) -> Result<Vec<Procedure>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {} FROM procedures ORDER BY id",
-            PROCEDURE_COLUMNS.join(",")
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(procedure_from_row).collect()
+        self.procedures_matching("1 = 1", &[]).await
+    }
+
+    /// Procedures meeting an SQL condition over `procedures`, its `?` bound
+    /// to `binds` in order; by id.
+    pub(crate) async fn procedures_matching(
+        &self,
+        condition: &str,
+        binds: &[String],
+    ) -> Result<Vec<Procedure>> {
+        let sql = format!("procedures WHERE {condition}");
+        self.matching(&sql, PROCEDURE_COLUMNS, binds, procedure_from_row)
+            .await
+    }
+
+    /// Claims meeting an SQL condition over `claims`; by id.
+    pub(crate) async fn claims_matching(&self, condition: &str) -> Result<Vec<Claim>> {
+        let sql = format!("claims WHERE {condition}");
+        self.matching(&sql, CLAIM_COLUMNS, &[], claim_from_row)
+            .await
+    }
+
+    /// Instalments meeting an SQL condition over `installments`, its `?`
+    /// bound to `binds` in order; by id.
+    pub(crate) async fn installments_matching(
+        &self,
+        condition: &str,
+        binds: &[String],
+    ) -> Result<Vec<Installment>> {
+        let sql = format!("installments WHERE {condition}");
+        self.matching(&sql, INSTALLMENT_COLUMNS, binds, installment_from_row)
+            .await
+    }
+
+    /// `columns` of the rows of `from` (a table and its condition), by id,
+    /// each read by `from_row`: only the rows asked for are ever decoded.
+    async fn matching<T>(
+        &self,
+        from: &str,
+        columns: &[&str],
+        binds: &[String],
+        from_row: fn(&SqliteRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let sql = format!("SELECT {} FROM {from} ORDER BY id", columns.join(","));
+        let mut query = sqlx::query(&sql);
+        for bind in binds {
+            query = query.bind(bind);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(from_row).collect()
     }
 
     pub async fn procedure(&self, id: i64) -> Result<Option<Procedure>> {
@@ -1071,13 +1136,7 @@ impl Store {
 
     /// Every instalment, by id.
     pub async fn installments(&self) -> Result<Vec<Installment>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {} FROM installments ORDER BY id",
-            INSTALLMENT_COLUMNS.join(",")
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(installment_from_row).collect()
+        self.installments_matching("1 = 1", &[]).await
     }
 
     /// A dossier's schedule, by échéance number.

@@ -772,12 +772,16 @@ async fn notifications_are_raised_once_and_what_was_there_first_is_not_news() {
     let today = d(2026, 5, 5);
     let mut decided = claim(3, 1, "100.00");
     decided.admission = AdmissionStatus::Pending;
+    // Decided before the first take: not news, then or later.
+    let mut old_decision = claim(4, 1, "50.00");
+    old_decision.admission = AdmissionStatus::Admitted;
     let mut deadline = procedure(1);
     deadline.deadlines.declaration = Some(d(2026, 5, 15));
     deadline.deadlines.relief_from_foreclosure = Some(d(2026, 11, 15));
     let page = [
         up(Entity::Procedure(deadline)),
         up(Entity::Claim(decided.clone())),
+        up(Entity::Claim(old_decision)),
         up(Entity::Dossier(dossier(1, "D-1", None))),
         up(Entity::Installment(installment(
             20,
