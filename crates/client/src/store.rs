@@ -20,6 +20,7 @@ use claimdesk_api::requests::{Message, MessageAuthor, Request};
 use claimdesk_api::sync::{Change, Entity, EntityKind};
 use claimdesk_api::uploads::{AttachTo, Document};
 use claimdesk_domain::{AdmissionStatus, ClaimNature, Money, ProcedureKind, ProcedureStage};
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
@@ -1160,10 +1161,11 @@ impl Store {
             admitted: Money,
         }
         let mut figures: HashMap<i64, Figures> = HashMap::new();
-        let rows = sqlx::query("SELECT procedure_id, total, admitted_amount FROM claims")
-            .fetch_all(&self.pool)
-            .await?;
-        for row in &rows {
+        // Streamed: tens of thousands of rows are summed, never held at once.
+        let mut rows = sqlx::query("SELECT procedure_id, total, admitted_amount FROM claims")
+            .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let row = &row;
             let f = figures.entry(row.try_get("procedure_id")?).or_default();
             f.count += 1;
             // Summed as exact decimals: SQLite's SUM would go through floats.
@@ -1172,6 +1174,8 @@ impl Store {
                 f.admitted = f.admitted + admitted;
             }
         }
+        // Gives its connection back before the next queries.
+        drop(rows);
         let due: Vec<(i64, NaiveDate)> = sqlx::query_as(
             "SELECT d.procedure_id, MIN(i.due_date) FROM installments i \
              JOIN dossiers d ON d.reference = i.dossier_reference \
