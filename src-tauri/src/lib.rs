@@ -155,6 +155,28 @@ fn is_own_page(url: &tauri::Url) -> bool {
     }
 }
 
+/// Linux: the page is drawn without WebKit's accelerated compositing. A
+/// table of figures needs no 3-D transforms or WebGL, and compositing layers
+/// hold their own copies of the page (in system memory wherever GL is
+/// software), which costs more than the page itself.
+fn draw_without_compositing<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    let set = window.with_webview(|webview| {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+    #[cfg(not(target_os = "linux"))]
+    let set: tauri::Result<()> = {
+        let _ = window;
+        Ok(())
+    };
+    if let Err(e) = set {
+        tracing::warn!(error = %e, "cannot set how the WebView draws");
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -205,6 +227,7 @@ pub fn run() {
                     false
                 })
                 .build()?;
+            draw_without_compositing(&window);
             let dropped_on = window.clone();
             window.on_window_event(move |event| {
                 if let tauri::WindowEvent::DragDrop(drag) = event {
