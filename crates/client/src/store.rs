@@ -428,6 +428,10 @@ impl Store {
             .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A desktop app stays open all day, mostly idle: connections left
+            // unused close, and with them their page caches and threads.
+            .min_connections(0)
+            .idle_timeout(Duration::from_secs(20))
             .connect_with(options)
             .await?;
         sqlx::migrate!().run(&pool).await?;
